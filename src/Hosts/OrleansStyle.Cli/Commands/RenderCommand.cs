@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.Diagnostics;
+using OrleansStyle.Cli.Rendering;
+using OrleansStyle.Imaging.Quality;
+using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.Style.Losses;
+using OrleansStyle.Neural.Style.Optimization;
+using Spectre.Console;
+
+namespace OrleansStyle.Cli.Commands;
+
+internal static class RenderCommand
+{
+    public static Command Create()
+    {
+        var content = new Argument<string>("content") { Description = "The photo to stylise (PNG, JPEG or WebP)." };
+        var styles = new Option<string[]>("--style", "-s")
+        {
+            Description = "Style image, optionally with a blend weight: --style starry.jpg=0.7 --style scream.jpg=0.3.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var styleMasks = new Option<string[]>("--style-mask") { Description = "Mask on the i-th --style image: only its white part is used (guided statistics)." };
+        var regions = new Option<string[]>("--region")
+        {
+            Description = "Spatial control: MASK:STYLE[=W][+STYLE[=W]]. '!MASK' inverts. E.g. --region fg.png:starry.jpg --region !fg.png:scream.jpg.",
+        };
+        var fineStyle = new Option<string?>("--fine-style") { Description = "Mixed-scale mode: this painting supplies the fine strokes…" };
+        var coarseStyle = new Option<string?>("--coarse-style") { Description = "…and this one the coarse structure." };
+        var method = new Option<string>("--method", "-m") { Description = "Transfer method.", DefaultValueFactory = _ => "optimize" };
+        method.AcceptOnlyFromAmong("optimize");
+        var output = new Option<string>("--output", "-o") { Description = "Result path; the extension picks PNG, JPEG or WebP.", Required = true };
+        var defaults = new OptimizationSettings();
+        var size = new Option<int>("--size") { Description = "Long side of the result in pixels.", DefaultValueFactory = _ => defaults.Size };
+        var iterations = new Option<int>("--iterations", "-n") { Description = "Iterations at full size.", DefaultValueFactory = _ => defaults.Iterations };
+        var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "lbfgs or adam.", DefaultValueFactory = _ => defaults.Optimizer };
+        var learningRate = new Option<float>("--lr") { Description = "Adam step size (pixels in 0–1).", DefaultValueFactory = _ => defaults.LearningRate };
+        var loss = new Option<StyleLossKind>("--loss") { Description = "Style loss: Gram, MeanStd, MmdLinear, MmdPolynomial, MmdGaussian, Wasserstein.", DefaultValueFactory = _ => defaults.Loss };
+        var init = new Option<InitKind>("--init") { Description = "Content, Noise or ColorMatchedContent.", DefaultValueFactory = _ => defaults.Init };
+        var seed = new Option<int>("--seed") { Description = "Random seed (noise init, kernel samples).", DefaultValueFactory = _ => defaults.Seed };
+        var contentWeight = new Option<float>("--content-weight") { DefaultValueFactory = _ => defaults.ContentWeight, Description = "Weight of the content loss." };
+        var styleWeight = new Option<float>("--style-weight") { DefaultValueFactory = _ => defaults.StyleWeight, Description = "Weight of the style loss." };
+        var tvWeight = new Option<float>("--tv-weight") { DefaultValueFactory = _ => defaults.TotalVariationWeight, Description = "Weight of the total-variation smoothness loss." };
+        var strokes = new Option<StrokeScale?>("--strokes") { Description = "Tap preset: Fine, Medium or Coarse strokes." };
+        var styleTaps = new Option<string?>("--style-taps") { Description = "Style taps with weights, e.g. stem=1,layer1=1,layer2=0.5 (overrides --strokes)." };
+        var contentTaps = new Option<string?>("--content-taps") { Description = "Content taps with weights, e.g. layer3=1." };
+        var styleScale = new Option<float>("--style-scale") { Description = "Style image size relative to the content: >1 larger strokes, <1 finer.", DefaultValueFactory = _ => defaults.StyleScale };
+        var pyramidMin = new Option<int>("--pyramid-min") { Description = "Smallest coarse-to-fine level (long side); 0 disables the pyramid.", DefaultValueFactory = _ => defaults.PyramidMinSize };
+        var pyramidIterations = new Option<int>("--pyramid-iterations") { Description = "Iterations at each coarser level.", DefaultValueFactory = _ => defaults.PyramidIterations };
+        var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => defaults.Color };
+        var luminanceSpace = new Option<LuminanceSpace>("--luminance-space") { Description = "Lab or Yiq, for the luminance colour modes.", DefaultValueFactory = _ => defaults.LuminanceSpace };
+        var metrics = new Option<bool>("--metrics") { Description = "Print palette, texture and structure figures (docs/quality) for the result." };
+
+        var command = new Command("render", """
+            Stylise a photo. Example:
+              orleans-style render photo.jpg --style starry_night.jpg --size 512 -o out.png
+            """)
+        {
+            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, output, size, iterations, optimizer, learningRate,
+            loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
+            pyramidIterations, color, luminanceSpace, metrics,
+        };
+
+        command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
+        {
+            var settings = new OptimizationSettings
+            {
+                Size = parse.GetValue(size),
+                Iterations = parse.GetValue(iterations),
+                Optimizer = parse.GetValue(optimizer),
+                LearningRate = parse.GetValue(learningRate),
+                Loss = parse.GetValue(loss),
+                Init = parse.GetValue(init),
+                Seed = parse.GetValue(seed),
+                ContentWeight = parse.GetValue(contentWeight),
+                StyleWeight = parse.GetValue(styleWeight),
+                TotalVariationWeight = parse.GetValue(tvWeight),
+                StyleScale = parse.GetValue(styleScale),
+                PyramidMinSize = parse.GetValue(pyramidMin),
+                PyramidIterations = parse.GetValue(pyramidIterations),
+                Color = parse.GetValue(color),
+                LuminanceSpace = parse.GetValue(luminanceSpace),
+            };
+            if (parse.GetValue(strokes) is { } preset)
+            {
+                settings = settings with { StyleTaps = StyleTapPresets.For(preset) };
+            }
+
+            if (parse.GetValue(fineStyle) is not null && parse.GetValue(strokes) is null)
+            {
+                settings = settings with { StyleTaps = StyleTapPresets.MixedScale() };
+            }
+
+            if (parse.GetValue(styleTaps) is { } tapSpec)
+            {
+                settings = settings with { StyleTaps = StyleSpecs.ParseTaps(tapSpec) };
+            }
+
+            if (parse.GetValue(contentTaps) is { } contentSpec)
+            {
+                settings = settings with { ContentTaps = StyleSpecs.ParseTaps(contentSpec) };
+            }
+
+            var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
+            var regionList = BuildRegions(
+                parse.GetValue(styles) ?? [], parse.GetValue(styleMasks) ?? [], parse.GetValue(regions) ?? [],
+                parse.GetValue(fineStyle), parse.GetValue(coarseStyle), settings);
+            var request = new StyleRequest(contentImage, regionList, settings);
+            var problems = request.Validate();
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join(Environment.NewLine + "       ", problems));
+            }
+
+            using var network = ResNetOnnxImporter.LoadDefault();
+            var stylizer = new GatysStylizer(network, DeviceChoice.Best());
+            var result = await RenderWithProgress(stylizer, request, cancellationToken);
+            var outputPath = parse.GetValue(output)!;
+            ImageFiles.Write(result, outputPath);
+            AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(outputPath)}[/] ({result.Width}×{result.Height}).");
+
+            if (parse.GetValue(metrics))
+            {
+                var style = regionList[0].Styles[0].Image;
+                QualityCommand.Print(StylisationQuality.Measure(result, contentImage, style), StylisationQuality.ChromaDistance(result, contentImage));
+            }
+
+            return 0;
+        }));
+
+        return command;
+    }
+
+    private static List<StyleRegion> BuildRegions(
+        string[] styles, string[] styleMasks, string[] regions, string? fine, string? coarse, OptimizationSettings settings)
+    {
+        var result = new List<StyleRegion>();
+        if (styles.Length > 0)
+        {
+            if (styleMasks.Length > styles.Length)
+            {
+                throw new ArgumentException($"{styleMasks.Length} --style-mask options for {styles.Length} --style images: give at most one mask per style.");
+            }
+
+            var sources = styles.Select((spec, i) => StyleSpecs.LoadStyle(spec, i < styleMasks.Length ? ImageFiles.ReadMask(styleMasks[i]) : null)).ToList();
+            result.Add(new StyleRegion(null, sources));
+        }
+
+        if (fine is not null || coarse is not null)
+        {
+            if (fine is null || coarse is null)
+            {
+                throw new ArgumentException("Mixed-scale mode needs both --fine-style and --coarse-style.");
+            }
+
+            // Gatys' mixed-scale mode: the fine-stroke taps see one painting, the coarse-structure taps the other.
+            var fineTaps = StyleTapPresets.For(StrokeScale.Fine).Keys.Where(settings.StyleTaps.ContainsKey).ToList();
+            var coarseTaps = StyleTapPresets.For(StrokeScale.Coarse).Keys.Where(settings.StyleTaps.ContainsKey).ToList();
+            result.Add(new StyleRegion(null, [StyleSpecs.LoadStyle(fine, taps: fineTaps), StyleSpecs.LoadStyle(coarse, taps: coarseTaps)]));
+        }
+
+        result.AddRange(regions.Select(StyleSpecs.ParseRegion));
+        if (result.Count == 0)
+        {
+            throw new ArgumentException("Give a style: --style PATH, --region MASK:PATH, or --fine-style with --coarse-style.");
+        }
+
+        if (result.Count > 1 && result.Any(r => r.Mask is null))
+        {
+            throw new ArgumentException("--style and mixed-scale styles apply to the whole image; combine them with --region only through masks.");
+        }
+
+        return result;
+    }
+
+    private static async Task<Imaging.PlanarImage> RenderWithProgress(GatysStylizer stylizer, StyleRequest request, CancellationToken cancellationToken)
+    {
+        Imaging.PlanarImage? result = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<int, ProgressTask>();
+                var clock = Stopwatch.StartNew();
+                var progress = new InlineProgress<OptimizationProgress>(p =>
+                {
+                    if (!tasks.TryGetValue(p.Level, out var task))
+                    {
+                        clock.Restart();
+                        task = tasks[p.Level] = context.AddTask($"level {p.Level}/{p.Levels} {p.Width}×{p.Height}", maxValue: p.Iterations);
+                    }
+
+                    var rate = p.Iteration / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+                    task.Description = $"level {p.Level}/{p.Levels} {p.Width}×{p.Height}  loss {p.Loss:F4} (content {p.ContentLoss:F3}, style {p.StyleLoss:F3})  {rate:F1} it/s";
+                    task.Value = p.Iteration;
+                });
+                result = await Task.Run(() => stylizer.Run(request, progress, cancellationToken), cancellationToken);
+                foreach (var task in tasks.Values)
+                {
+                    task.Value = task.MaxValue;
+                }
+            });
+        return result!;
+    }
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would queue to the thread pool and lag behind).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

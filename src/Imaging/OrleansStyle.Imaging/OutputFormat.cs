@@ -1,0 +1,9 @@
+namespace OrleansStyle.Imaging;
+
+public enum OutputFormat
+{
+    Png,
+    Jpeg,
+    WebpLossless,
+    WebpLossy,
+}

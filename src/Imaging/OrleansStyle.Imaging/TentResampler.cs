@@ -1,0 +1,132 @@
+namespace OrleansStyle.Imaging;
+
+/// <summary>
+/// Separable resampling with a tent kernel on pixel centres. Enlarging is plain bilinear interpolation;
+/// shrinking by a factor s widens the tent to s source pixels either side so the result is an area-weighted
+/// average instead of aliasing. Borders renormalise the weights, which equals clamping to the edge pixel.
+/// </summary>
+internal static class TentResampler
+{
+    public static PlanarImage Resize(PlanarImage source, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (width == source.Width && height == source.Height)
+        {
+            return source.Clone();
+        }
+
+        var horizontal = TentWeights.Create(source.Width, width);
+        var vertical = TentWeights.Create(source.Height, height);
+        var result = new PlanarImage(width, height, source.Channels);
+        var sourceWidth = source.Width;
+        var sourceHeight = source.Height;
+
+        for (var channel = 0; channel < source.Channels; channel++)
+        {
+            var sourcePlane = source.Data;
+            var sourceOffset = channel * source.PlaneLength;
+            var targetOffset = channel * result.PlaneLength;
+            var rowsResized = new float[sourceHeight * width];
+
+            RowBands.For(sourceHeight, (long)width * horizontal.MaxTaps, (first, end) =>
+            {
+                for (var y = first; y < end; y++)
+                {
+                    var sourceRow = sourcePlane.AsSpan(sourceOffset + (y * sourceWidth), sourceWidth);
+                    var targetRow = rowsResized.AsSpan(y * width, width);
+                    for (var x = 0; x < width; x++)
+                    {
+                        targetRow[x] = horizontal.Apply(x, sourceRow);
+                    }
+                }
+            });
+
+            var target = result.Data;
+            RowBands.For(height, (long)width * vertical.MaxTaps, (first, end) =>
+            {
+                for (var y = first; y < end; y++)
+                {
+                    var targetRow = target.AsSpan(targetOffset + (y * width), width);
+                    var start = vertical.Starts[y];
+                    var weights = vertical.WeightsOf(y);
+                    for (var tap = 0; tap < weights.Length; tap++)
+                    {
+                        SpanMath.MultiplyAdd(rowsResized.AsSpan((start + tap) * width, width), weights[tap], targetRow);
+                    }
+                }
+            });
+        }
+
+        return result;
+    }
+
+    private sealed class TentWeights
+    {
+        private readonly float[] weights;
+        private readonly int[] counts;
+
+        private TentWeights(int[] starts, int[] counts, float[] weights, int maxTaps)
+        {
+            Starts = starts;
+            this.counts = counts;
+            this.weights = weights;
+            MaxTaps = maxTaps;
+        }
+
+        public int[] Starts { get; }
+
+        public int MaxTaps { get; }
+
+        public ReadOnlySpan<float> WeightsOf(int output) => weights.AsSpan(output * MaxTaps, counts[output]);
+
+        public float Apply(int output, ReadOnlySpan<float> source)
+        {
+            var taps = WeightsOf(output);
+            var values = source.Slice(Starts[output], taps.Length);
+            var sum = 0f;
+            for (var tap = 0; tap < taps.Length; tap++)
+            {
+                sum += taps[tap] * values[tap];
+            }
+
+            return sum;
+        }
+
+        public static TentWeights Create(int sourceLength, int targetLength)
+        {
+            var scale = (double)sourceLength / targetLength;
+            var support = Math.Max(scale, 1.0);
+            var maxTaps = (int)Math.Ceiling(support * 2) + 2;
+            var starts = new int[targetLength];
+            var counts = new int[targetLength];
+            var weights = new float[targetLength * maxTaps];
+            var raw = new double[maxTaps];
+
+            for (var output = 0; output < targetLength; output++)
+            {
+                var centre = (output + 0.5) * scale;
+                var first = Math.Max(0, (int)Math.Floor(centre - support));
+                var end = Math.Min(sourceLength, (int)Math.Ceiling(centre + support));
+                var total = 0.0;
+                var count = 0;
+                for (var index = first; index < end && count < maxTaps; index++)
+                {
+                    var weight = Math.Max(0.0, 1.0 - (Math.Abs(index + 0.5 - centre) / support));
+                    raw[count++] = weight;
+                    total += weight;
+                }
+
+                starts[output] = first;
+                counts[output] = count;
+                for (var tap = 0; tap < count; tap++)
+                {
+                    weights[(output * maxTaps) + tap] = (float)(raw[tap] / total);
+                }
+            }
+
+            return new TentWeights(starts, counts, weights, maxTaps);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.Style.Losses;
+using static TorchSharp.torch;
+
+namespace OrleansStyle.Neural.Style.Optimization;
+
+/// <summary>
+/// The weighted sum of content, style and total-variation terms for one resolution. Holds the detached
+/// targets; evaluating it runs the feature network once over the image being optimised.
+/// </summary>
+internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss) : IDisposable
+{
+    private readonly List<(string Tap, float Weight, Tensor Features, Tensor Scale)> _content = [];
+    private readonly List<Tensor?> _regionMasks = [];
+    private readonly List<(int Region, string Tap, float Weight, StyleTarget Target)> _style = [];
+
+    public void AddContent(string tap, float weight, Tensor features) =>
+        _content.Add((tap, weight, features.detach(), ContentLoss.Scale(features)));
+
+    public int AddRegion(Tensor? mask)
+    {
+        _regionMasks.Add(mask?.detach());
+        return _regionMasks.Count - 1;
+    }
+
+    public void AddStyle(int region, string tap, float weight, StyleTarget target) => _style.Add((region, tap, weight, target));
+
+    public (Tensor Total, Tensor Content, Tensor Style) Evaluate(Tensor image, OptimizationSettings settings)
+    {
+        var taps = _content.Select(c => c.Tap).Concat(_style.Select(s => s.Tap)).Distinct().ToList();
+        var features = network.Extract(image, taps);
+
+        var content = zeros(1, device: image.device).squeeze();
+        foreach (var (tap, weight, target, scale) in _content)
+        {
+            content = content.add(ContentLoss.Compute(features[tap], target, scale).mul(weight));
+        }
+
+        var style = zeros(1, device: image.device).squeeze();
+        foreach (var (region, tap, weight, target) in _style)
+        {
+            var generated = WeightedFeatures.From(features[tap], _regionMasks[region]);
+            style = style.add(styleLoss.Loss(generated, target).mul(weight));
+        }
+
+        var total = content.mul(settings.ContentWeight)
+            .add(style.mul(settings.StyleWeight))
+            .add(TotalVariation.Compute(image).mul(settings.TotalVariationWeight));
+        return (total, content, style);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, _, features, scale) in _content)
+        {
+            features.Dispose();
+            scale.Dispose();
+        }
+
+        foreach (var mask in _regionMasks)
+        {
+            mask?.Dispose();
+        }
+
+        foreach (var (_, _, _, target) in _style)
+        {
+            target.Dispose();
+        }
+    }
+}
