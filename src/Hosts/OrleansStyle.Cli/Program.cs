@@ -1,11 +1,3 @@
-using System.CommandLine;
-using OrleansStyle.Cli.Commands;
+using OrleansStyle.Cli;
 
-var root = new RootCommand("OrleansStyle: neural style transfer, on a laptop or a render farm.")
-{
-    RenderCommand.Create(),
-    QualityCommand.Create(),
-    FeaturesCommand.Create(),
-};
-
-return await root.Parse(args).InvokeAsync();
+return await CliApp.Build().Parse(args).InvokeAsync();

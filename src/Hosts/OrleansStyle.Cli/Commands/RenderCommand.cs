@@ -22,7 +22,7 @@ internal static class RenderCommand
         var styleMasks = new Option<string[]>("--style-mask") { Description = "Mask on the i-th --style image: only its white part is used (guided statistics)." };
         var regions = new Option<string[]>("--region")
         {
-            Description = "Spatial control: MASK:STYLE[=W][+STYLE[=W]]. '!MASK' inverts. E.g. --region fg.png:starry.jpg --region !fg.png:scream.jpg.",
+            Description = "Spatial control: MASK:STYLE[=W][+STYLE[=W]][@COLOR]. '!MASK' inverts; COLOR is a --color mode for that region. E.g. --region fg.png:starry.jpg@PreserveContentColors --region !fg.png:scream.jpg.",
         };
         var fineStyle = new Option<string?>("--fine-style") { Description = "Mixed-scale mode: this painting supplies the fine strokes…" };
         var coarseStyle = new Option<string?>("--coarse-style") { Description = "…and this one the coarse structure." };
@@ -102,7 +102,7 @@ internal static class RenderCommand
 
             var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
             var regionList = BuildRegions(
-                parse.GetValue(styles) ?? [], parse.GetValue(styleMasks) ?? [], parse.GetValue(regions) ?? [],
+                contentImage, parse.GetValue(styles) ?? [], parse.GetValue(styleMasks) ?? [], parse.GetValue(regions) ?? [],
                 parse.GetValue(fineStyle), parse.GetValue(coarseStyle), settings);
             var request = new StyleRequest(contentImage, regionList, settings);
             var problems = request.Validate();
@@ -131,6 +131,7 @@ internal static class RenderCommand
     }
 
     private static List<StyleRegion> BuildRegions(
+        Imaging.PlanarImage content,
         string[] styles, string[] styleMasks, string[] regions, string? fine, string? coarse, OptimizationSettings settings)
     {
         var result = new List<StyleRegion>();
@@ -141,7 +142,7 @@ internal static class RenderCommand
                 throw new ArgumentException($"{styleMasks.Length} --style-mask options for {styles.Length} --style images: give at most one mask per style.");
             }
 
-            var sources = styles.Select((spec, i) => StyleSpecs.LoadStyle(spec, i < styleMasks.Length ? ImageFiles.ReadMask(styleMasks[i]) : null)).ToList();
+            var sources = styles.Select((spec, i) => StyleSpecs.LoadStyle(spec, i < styleMasks.Length ? styleMasks[i] : null)).ToList();
             result.Add(new StyleRegion(null, sources));
         }
 
@@ -158,7 +159,7 @@ internal static class RenderCommand
             result.Add(new StyleRegion(null, [StyleSpecs.LoadStyle(fine, taps: fineTaps), StyleSpecs.LoadStyle(coarse, taps: coarseTaps)]));
         }
 
-        result.AddRange(regions.Select(StyleSpecs.ParseRegion));
+        result.AddRange(regions.Select(spec => StyleSpecs.ParseRegion(spec, content)));
         if (result.Count == 0)
         {
             throw new ArgumentException("Give a style: --style PATH, --region MASK:PATH, or --fine-style with --coarse-style.");

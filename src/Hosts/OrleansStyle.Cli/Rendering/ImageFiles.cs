@@ -10,7 +10,7 @@ internal static class ImageFiles
     public static PlanarImage ReadRgb(string path)
     {
         RequireFile(path);
-        using var image = Reader.ReadRgb(path);
+        using var image = Named(path, () => Reader.ReadRgb(path));
         return image.ToPlanar();
     }
 
@@ -20,7 +20,7 @@ internal static class ImageFiles
         var invert = spec.StartsWith('!');
         var path = invert ? spec[1..] : spec;
         RequireFile(path);
-        using var image = Reader.ReadGrey(path);
+        using var image = Named(path, () => Reader.ReadGrey(path));
         var mask = image.ToPlanar();
         if (invert)
         {
@@ -44,6 +44,18 @@ internal static class ImageFiles
 
         using var rgb = image.ToRgb24();
         ImageWriter.Write(rgb, path);
+    }
+
+    private static T Named<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ImageRejectedException ex)
+        {
+            throw new ImageRejectedException(ex.Reason, $"{path}: {ex.Message}", ex);
+        }
     }
 
     private static void RequireFile(string path)

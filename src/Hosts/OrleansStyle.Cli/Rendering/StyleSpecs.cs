@@ -25,24 +25,38 @@ internal static class StyleSpecs
         return (spec[..separator], weight);
     }
 
-    public static StyleSource LoadStyle(string spec, PlanarImage? mask = null, IReadOnlyCollection<string>? taps = null)
+    public static StyleSource LoadStyle(string spec, string? maskSpec = null, IReadOnlyCollection<string>? taps = null)
     {
         var (path, weight) = ParseWeighted(spec);
-        return new StyleSource(ImageFiles.ReadRgb(path), weight, mask, taps) { Name = Path.GetFileNameWithoutExtension(path) };
+        var image = ImageFiles.ReadRgb(path);
+        var mask = maskSpec is null ? null : StyleRequest.FitMask(ImageFiles.ReadMask(maskSpec), image.Width, image.Height);
+        return new StyleSource(image, weight, mask, taps) { Name = Path.GetFileNameWithoutExtension(path) };
     }
 
-    /// <summary><c>MASK:STYLE[=W][+STYLE[=W]…]</c>; <c>!MASK</c> inverts the mask.</summary>
-    public static StyleRegion ParseRegion(string spec)
+    /// <summary><c>MASK:STYLE[=W][+STYLE[=W]…][@COLOR]</c>; <c>!MASK</c> inverts the mask; COLOR is a <see cref="ColorMode"/>.</summary>
+    public static StyleRegion ParseRegion(string spec, PlanarImage content)
     {
+        var color = ColorMode.Style;
+        var at = spec.LastIndexOf('@');
+        if (at > 0)
+        {
+            if (!Enum.TryParse(spec[(at + 1)..], ignoreCase: true, out color))
+            {
+                throw new ArgumentException($"--region '{spec}': after '@' give a colour mode: {string.Join(", ", Enum.GetNames<ColorMode>())}.");
+            }
+
+            spec = spec[..at];
+        }
+
         var separator = spec.IndexOf(':', StringComparison.Ordinal);
         if (separator <= 0 || separator == spec.Length - 1)
         {
             throw new ArgumentException($"--region '{spec}' must look like MASK:STYLE[=W][+STYLE[=W]], e.g. mask.png:starry.jpg or !mask.png:scream.jpg.");
         }
 
-        var mask = ImageFiles.ReadMask(spec[..separator]);
+        var mask = StyleRequest.FitMask(ImageFiles.ReadMask(spec[..separator]), content.Width, content.Height);
         var styles = spec[(separator + 1)..].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(s => LoadStyle(s)).ToList();
-        return new StyleRegion(mask, styles);
+        return new StyleRegion(mask, styles) { Color = color };
     }
 
     /// <summary><c>tap=weight,tap=weight</c> or bare tap names (weight 1).</summary>

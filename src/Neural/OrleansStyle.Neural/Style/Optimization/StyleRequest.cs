@@ -25,6 +25,28 @@ public sealed record StyleRequest(PlanarImage Content, IReadOnlyList<StyleRegion
     public static StyleRequest Single(PlanarImage content, PlanarImage style, OptimizationSettings settings) =>
         new(content, [new StyleRegion(null, [new StyleSource(style)])], settings);
 
+    /// <summary>
+    /// Resizes a mask drawn at another resolution of the same picture (aspect ratios within 1 %); a mask of
+    /// another shape is almost certainly for another image, so that is an error.
+    /// </summary>
+    public static PlanarImage FitMask(PlanarImage mask, int width, int height)
+    {
+        if (mask.Width == width && mask.Height == height)
+        {
+            return mask;
+        }
+
+        var maskAspect = (double)mask.Width / mask.Height;
+        var imageAspect = (double)width / height;
+        if (Math.Abs(maskAspect / imageAspect - 1) > 0.01)
+        {
+            throw new ArgumentException(
+                $"The mask is {mask.Width}×{mask.Height} but the image is {width}×{height}: a mask must have the image's aspect ratio.");
+        }
+
+        return mask.Resize(width, height);
+    }
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>(Settings.Validate());

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using OrleansStyle.Cli.Commands;
+
+namespace OrleansStyle.Cli;
+
+public static class CliApp
+{
+    public static RootCommand Build() => new("OrleansStyle: neural style transfer, on a laptop or a render farm.")
+    {
+        RenderCommand.Create(),
+        QualityCommand.Create(),
+        FeaturesCommand.Create(),
+    };
+}

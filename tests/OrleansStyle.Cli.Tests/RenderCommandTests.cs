@@ -1,0 +1,91 @@
+using OrleansStyle.Imaging;
+using OrleansStyle.Tests.Shared;
+
+namespace OrleansStyle.Cli.Tests;
+
+/// <summary>Runs the real command line in-process and checks exit codes, messages and the written image.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class RenderCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("orleans-style-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Renders_a_stylised_image_of_the_requested_size()
+    {
+        var output = Path.Combine(_folder, "out.png");
+        var (code, _) = await Run("render", SharedImages.Content("tubingen"), "--style", SharedImages.Style("starry_night"),
+            "--size", "64", "-n", "5", "--pyramid-min", "0", "-o", output);
+
+        Assert.Equal(0, code);
+        using var image = new SafeImageReader().ReadRgb(output);
+        Assert.Equal((64, 48), (image.Width, image.Height));
+    }
+
+    [Fact]
+    public async Task Missing_content_file_is_a_clear_error()
+    {
+        var (code, error) = await Run("render", Path.Combine(_folder, "missing.jpg"), "--style", SharedImages.Style("starry_night"), "-o", Path.Combine(_folder, "o.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("No such file", error);
+        Assert.Contains("missing.jpg", error);
+    }
+
+    [Fact]
+    public async Task Unreadable_image_is_a_clear_error()
+    {
+        var notAnImage = Path.Combine(_folder, "notes.jpg");
+        await File.WriteAllTextAsync(notAnImage, "these are not pixels");
+        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", notAnImage, "-o", Path.Combine(_folder, "o.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("notes.jpg", error);
+        Assert.Contains("PNG, JPEG and WebP", error);
+    }
+
+    [Fact]
+    public async Task Mask_with_another_aspect_ratio_is_a_clear_error()
+    {
+        // The shared mask is 600×800 (portrait); tubingen is landscape.
+        var (code, error) = await Run("render", SharedImages.Content("tubingen"),
+            "--region", $"{SharedImages.Mask}:{SharedImages.Style("starry_night")}",
+            "--region", $"!{SharedImages.Mask}:{SharedImages.Style("the_scream")}", "-o", Path.Combine(_folder, "o.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("aspect ratio", error);
+    }
+
+    [Fact]
+    public async Task Missing_style_is_a_clear_error()
+    {
+        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "-o", Path.Combine(_folder, "o.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("Give a style", error);
+    }
+
+    [Fact]
+    public async Task Bad_weight_syntax_is_a_clear_error()
+    {
+        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", SharedImages.Style("starry_night") + "=lots", "-o", Path.Combine(_folder, "o.png"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("weight", error);
+    }
+
+    private static async Task<(int Code, string Error)> Run(params string[] args)
+    {
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var code = await CliApp.Build().Parse(args).InvokeAsync();
+            return (code, error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+}
+
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;
