@@ -48,7 +48,9 @@ internal static class RenderCommand
         var pyramidIterations = new Option<int>("--pyramid-iterations") { Description = "Iterations at each coarser level.", DefaultValueFactory = _ => defaults.PyramidIterations };
         var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => defaults.Color };
         var luminanceSpace = new Option<LuminanceSpace>("--luminance-space") { Description = "Lab or Yiq, for the luminance colour modes.", DefaultValueFactory = _ => defaults.LuminanceSpace };
-        var metrics = new Option<bool>("--metrics") { Description = "Print palette, texture and structure figures (docs/quality) for the result." };
+        var metrics = new Option<bool>("--metrics") { Description = "Print palette, texture and structure figures (docs/quality.md) for the result." };
+        var stretchMasks = new Option<bool>("--stretch-masks") { Description = "Resize masks whose aspect ratio differs from their image instead of refusing them." };
+        var strip = new Option<string?>("--comparison") { Description = "Also write content, style(s), masks and result side by side to this PNG." };
 
         var command = new Command("render", """
             Stylise a photo. Example:
@@ -57,7 +59,7 @@ internal static class RenderCommand
         {
             content, styles, styleMasks, regions, fineStyle, coarseStyle, method, output, size, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
-            pyramidIterations, color, luminanceSpace, metrics,
+            pyramidIterations, color, luminanceSpace, metrics, strip, stretchMasks,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -103,7 +105,7 @@ internal static class RenderCommand
             var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
             var regionList = BuildRegions(
                 contentImage, parse.GetValue(styles) ?? [], parse.GetValue(styleMasks) ?? [], parse.GetValue(regions) ?? [],
-                parse.GetValue(fineStyle), parse.GetValue(coarseStyle), settings);
+                parse.GetValue(fineStyle), parse.GetValue(coarseStyle), settings, parse.GetValue(stretchMasks));
             var request = new StyleRequest(contentImage, regionList, settings);
             var problems = request.Validate();
             if (problems.Count > 0)
@@ -117,6 +119,23 @@ internal static class RenderCommand
             var outputPath = parse.GetValue(output)!;
             ImageFiles.Write(result, outputPath);
             AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(outputPath)}[/] ({result.Width}×{result.Height}).");
+
+            if (parse.GetValue(strip) is { } stripPath)
+            {
+                var panels = new List<Imaging.PlanarImage> { contentImage };
+                foreach (var region in regionList)
+                {
+                    if (region.Mask is not null)
+                    {
+                        panels.Add(region.Mask);
+                    }
+
+                    panels.AddRange(region.Styles.Select(s => s.Image));
+                }
+
+                panels.Add(result);
+                ImageFiles.Write(ComparisonStrip.Build(panels, result.Height), stripPath);
+            }
 
             if (parse.GetValue(metrics))
             {
@@ -132,7 +151,7 @@ internal static class RenderCommand
 
     private static List<StyleRegion> BuildRegions(
         Imaging.PlanarImage content,
-        string[] styles, string[] styleMasks, string[] regions, string? fine, string? coarse, OptimizationSettings settings)
+        string[] styles, string[] styleMasks, string[] regions, string? fine, string? coarse, OptimizationSettings settings, bool stretchMasks)
     {
         var result = new List<StyleRegion>();
         if (styles.Length > 0)
@@ -142,7 +161,7 @@ internal static class RenderCommand
                 throw new ArgumentException($"{styleMasks.Length} --style-mask options for {styles.Length} --style images: give at most one mask per style.");
             }
 
-            var sources = styles.Select((spec, i) => StyleSpecs.LoadStyle(spec, i < styleMasks.Length ? styleMasks[i] : null)).ToList();
+            var sources = styles.Select((spec, i) => StyleSpecs.LoadStyle(spec, i < styleMasks.Length ? styleMasks[i] : null, stretchMasks: stretchMasks)).ToList();
             result.Add(new StyleRegion(null, sources));
         }
 
@@ -159,7 +178,7 @@ internal static class RenderCommand
             result.Add(new StyleRegion(null, [StyleSpecs.LoadStyle(fine, taps: fineTaps), StyleSpecs.LoadStyle(coarse, taps: coarseTaps)]));
         }
 
-        result.AddRange(regions.Select(spec => StyleSpecs.ParseRegion(spec, content)));
+        result.AddRange(regions.Select(spec => StyleSpecs.ParseRegion(spec, content, stretchMasks)));
         if (result.Count == 0)
         {
             throw new ArgumentException("Give a style: --style PATH, --region MASK:PATH, or --fine-style with --coarse-style.");

@@ -25,16 +25,16 @@ internal static class StyleSpecs
         return (spec[..separator], weight);
     }
 
-    public static StyleSource LoadStyle(string spec, string? maskSpec = null, IReadOnlyCollection<string>? taps = null)
+    public static StyleSource LoadStyle(string spec, string? maskSpec = null, IReadOnlyCollection<string>? taps = null, bool stretchMasks = false)
     {
         var (path, weight) = ParseWeighted(spec);
         var image = ImageFiles.ReadRgb(path);
-        var mask = maskSpec is null ? null : StyleRequest.FitMask(ImageFiles.ReadMask(maskSpec), image.Width, image.Height);
+        var mask = maskSpec is null ? null : StyleRequest.FitMask(ImageFiles.ReadMask(maskSpec), image.Width, image.Height, stretchMasks);
         return new StyleSource(image, weight, mask, taps) { Name = Path.GetFileNameWithoutExtension(path) };
     }
 
     /// <summary><c>MASK:STYLE[=W][+STYLE[=W]…][@COLOR]</c>; <c>!MASK</c> inverts the mask; COLOR is a <see cref="ColorMode"/>.</summary>
-    public static StyleRegion ParseRegion(string spec, PlanarImage content)
+    public static StyleRegion ParseRegion(string spec, PlanarImage content, bool stretchMasks = false)
     {
         var color = ColorMode.Style;
         var at = spec.LastIndexOf('@');
@@ -54,7 +54,7 @@ internal static class StyleSpecs
             throw new ArgumentException($"--region '{spec}' must look like MASK:STYLE[=W][+STYLE[=W]], e.g. mask.png:starry.jpg or !mask.png:scream.jpg.");
         }
 
-        var mask = StyleRequest.FitMask(ImageFiles.ReadMask(spec[..separator]), content.Width, content.Height);
+        var mask = StyleRequest.FitMask(ImageFiles.ReadMask(spec[..separator]), content.Width, content.Height, stretchMasks);
         var styles = spec[(separator + 1)..].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(s => LoadStyle(s)).ToList();
         return new StyleRegion(mask, styles) { Color = color };
     }

@@ -27,9 +27,9 @@ public sealed record StyleRequest(PlanarImage Content, IReadOnlyList<StyleRegion
 
     /// <summary>
     /// Resizes a mask drawn at another resolution of the same picture (aspect ratios within 1 %); a mask of
-    /// another shape is almost certainly for another image, so that is an error.
+    /// another shape is almost certainly for another image, so that is an error unless <paramref name="stretch"/>.
     /// </summary>
-    public static PlanarImage FitMask(PlanarImage mask, int width, int height)
+    public static PlanarImage FitMask(PlanarImage mask, int width, int height, bool stretch = false)
     {
         if (mask.Width == width && mask.Height == height)
         {
@@ -38,10 +38,10 @@ public sealed record StyleRequest(PlanarImage Content, IReadOnlyList<StyleRegion
 
         var maskAspect = (double)mask.Width / mask.Height;
         var imageAspect = (double)width / height;
-        if (Math.Abs(maskAspect / imageAspect - 1) > 0.01)
+        if (!stretch && Math.Abs((maskAspect / imageAspect) - 1) > 0.01)
         {
             throw new ArgumentException(
-                $"The mask is {mask.Width}×{mask.Height} but the image is {width}×{height}: a mask must have the image's aspect ratio.");
+                $"The mask is {mask.Width}×{mask.Height} but the image is {width}×{height}: a mask must have the image's aspect ratio (or pass --stretch-masks).");
         }
 
         return mask.Resize(width, height);
