@@ -156,11 +156,14 @@ public sealed record OptimizationSettings
 
 public static class StyleTapPresets
 {
-    /// <summary>Fine strokes come from early, small-receptive-field taps; coarse structure from deep ones.</summary>
+    /// <summary>
+    /// Fine strokes come from early, small-receptive-field taps; coarse structure from deep ones. The stem
+    /// carries most of the palette in ResNet-18, hence its weight in the tuned presets (docs/gallery).
+    /// </summary>
     public static IReadOnlyDictionary<string, float> For(StrokeScale scale) => scale switch
     {
-        StrokeScale.Fine => new Dictionary<string, float> { ["stem"] = 1f, ["layer1.0.conv1"] = 1f, ["layer1"] = 1f, ["layer2.0.conv1"] = 1f },
-        StrokeScale.Medium => new Dictionary<string, float> { ["stem"] = 1f, ["layer1"] = 1f, ["layer2"] = 1f, ["layer3"] = 1f },
+        StrokeScale.Fine => new Dictionary<string, float> { ["stem"] = 15f, ["layer1.0.conv1"] = 1f, ["layer1"] = 1f },
+        StrokeScale.Medium => new Dictionary<string, float> { ["stem"] = 15f, ["layer1"] = 1f, ["layer2"] = 1f, ["layer3"] = 1f },
         _ => new Dictionary<string, float> { ["layer2"] = 1f, ["layer3"] = 1f, ["layer4"] = 1f },
     };
 
