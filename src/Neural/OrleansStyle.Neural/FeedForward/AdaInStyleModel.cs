@@ -1,0 +1,194 @@
+using OrleansStyle.Imaging;
+using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.FeedForward.Networks;
+using OrleansStyle.Neural.Serialization;
+using OrleansStyle.Neural.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansStyle.Neural.FeedForward;
+
+/// <summary>
+/// Arbitrary style transfer (Huang &amp; Belongie 2017): the frozen ResNet-18 encodes the content up to a tap,
+/// AdaIN gives the features each style's channel mean and standard deviation, and the trained decoder paints the
+/// result. Several styles interpolate their AdaIN outputs by weight; α blends with the content features
+/// (α = 0 is the decoder's reconstruction of the content); regions run AdaIN with the content statistics of
+/// their own mask and are blended by mask in feature space, and unmasked pixels keep the content features.
+/// </summary>
+public sealed class AdaInStyleModel : IStyleModel
+{
+    private readonly bool _ownsEncoder;
+
+    public AdaInStyleModel(FeatureNetwork encoder, AdaInDecoder decoder, StyleModelInfo info, bool ownsEncoder = false, Device? device = null)
+    {
+        if (info.Kind != StyleModelKind.AdaIn)
+        {
+            throw new ArgumentException("An AdaIN decoder makes an AdaIN model.", nameof(info));
+        }
+
+        if (!encoder.Taps.Contains(decoder.Architecture.EncoderTap))
+        {
+            throw new ArgumentException($"The encoder has no tap '{decoder.Architecture.EncoderTap}'.", nameof(encoder));
+        }
+
+        Encoder = encoder;
+        Decoder = decoder;
+        Info = info;
+        _ownsEncoder = ownsEncoder;
+        Device = device ?? CPU;
+        if (Device.type != TorchSharp.DeviceType.CPU)
+        {
+            decoder.to(Device);
+            if (ownsEncoder)
+            {
+                encoder.to(Device);
+            }
+        }
+    }
+
+    public FeatureNetwork Encoder { get; }
+
+    public AdaInDecoder Decoder { get; }
+
+    public string Tap => Decoder.Architecture.EncoderTap;
+
+    public StyleModelInfo Info { get; }
+
+    public StyleModelKind Kind => StyleModelKind.AdaIn;
+
+    public int StyleCount => 0;
+
+    public Device Device { get; }
+
+    public PlanarImage Stylise(PlanarImage content, IReadOnlyList<FeedForwardRegion> regions, float alpha = 1f, NormStatistics? statistics = null)
+    {
+        if (!float.IsFinite(alpha) || alpha is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must be between 0 (content) and 1 (full style).");
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Decoder.eval();
+        var x = content.ToTensor(Device);
+        var features = Encode(x);
+        var transferred = TransferFeatures(features, PrepareRegions(regions, content.Width, content.Height), statistics);
+        var blended = alpha == 1f ? transferred : features.add(transferred.sub(features).mul(alpha));
+        return Decode(blended, content.Height, content.Width).ToPlanarImage();
+    }
+
+    public NormStatistics CaptureStatistics(PlanarImage image, IReadOnlyList<FeedForwardRegion> regions)
+    {
+        var statistics = NormStatistics.StartCapture();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var features = Encode(image.ToTensor(Device));
+            for (var r = 0; r < regions.Count; r++)
+            {
+                var mask = RegionTensors.Mask(regions[r], image.Width, image.Height, Device);
+                var (mean, std) = AdaIn.Statistics(features, mask);
+                statistics.Record(r, mean, std);
+            }
+
+            return statistics.Freeze();
+        }
+        catch
+        {
+            statistics.Dispose();
+            throw;
+        }
+    }
+
+    public IEnumerable<SafeTensor> Export() => ModuleWeights.Export(Decoder);
+
+    public void Dispose()
+    {
+        Decoder.Dispose();
+        if (_ownsEncoder)
+        {
+            Encoder.Dispose();
+        }
+    }
+
+    /// <summary>Encoder features at the tap, [N, C, ⌈H/s⌉, ⌈W/s⌉].</summary>
+    internal Tensor Encode(Tensor image) => Encoder.Extract(image, [Tap])[Tap];
+
+    /// <summary>Decodes features and crops to the image size.</summary>
+    internal Tensor Decode(Tensor features, long height, long width) =>
+        Decoder.forward(features)[.., .., ..(int)height, ..(int)width];
+
+    /// <summary>
+    /// AdaIN of the content features towards each region's style mixture: t_r = Σ_k w_k AdaIN(f; μ_r, σ_r → μ_k, σ_k)
+    /// with μ_r, σ_r the content statistics under the region's mask (or frozen ones, point r), then
+    /// t = Σ_r share_r · t_r + (1 − coverage) · f.
+    /// </summary>
+    internal Tensor TransferFeatures(Tensor features, IReadOnlyList<PreparedRegion> regions, NormStatistics? statistics)
+    {
+        using var scope = NewDisposeScope();
+        if (regions.Count == 1 && regions[0].Mask is null)
+        {
+            return Transfer(features, regions[0], 0, statistics, null).MoveToOuterDisposeScope();
+        }
+
+        var (shares, coverage) = RegionTensors.Shares([.. regions.Select(r => r.Mask)], features.shape[2], features.shape[3], features.device);
+        var result = features.mul(coverage.neg().add(1f));
+        for (var r = 0; r < regions.Count; r++)
+        {
+            result = result.add(Transfer(features, regions[r], r, statistics, regions[r].Mask).mul(shares[r]));
+        }
+
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Style statistics of each choice (encoded once) and masks resized to the feature map.</summary>
+    internal IReadOnlyList<PreparedRegion> PrepareRegions(IReadOnlyList<FeedForwardRegion> regions, int width, int height)
+    {
+        if (regions.Count == 0)
+        {
+            throw new ArgumentException("Give at least one region.", nameof(regions));
+        }
+
+        var stride = Encoder.Stride(Tap);
+        var (featureHeight, featureWidth) = ((height + stride - 1) / stride, (width + stride - 1) / stride);
+        var prepared = new List<PreparedRegion>();
+        foreach (var region in regions)
+        {
+            var weights = RegionTensors.Normalised(region.Styles);
+            var styles = new List<(Tensor Mean, Tensor Std, float Weight)>();
+            for (var k = 0; k < region.Styles.Count; k++)
+            {
+                var choice = region.Styles[k];
+                var image = choice.Image
+                    ?? throw new ArgumentException($"Style '{choice.Name}': an AdaIN model needs a style image, not a trained style index.");
+                var styleFeatures = Encode(image.ToTensor(Device));
+                var styleMask = choice.ImageMask is null ? null : RegionTensors.Mask(new FeedForwardRegion(choice.ImageMask, []), image.Width, image.Height, Device);
+                var (mean, std) = AdaIn.Statistics(styleFeatures, styleMask);
+                styles.Add((mean, std, weights[k]));
+            }
+
+            var mask = RegionTensors.Mask(region, width, height, Device);
+            prepared.Add(new PreparedRegion(mask is null ? null : AdaIn.ResizeMask(mask, featureHeight, featureWidth), styles));
+        }
+
+        return prepared;
+    }
+
+    private static Tensor Transfer(Tensor features, PreparedRegion region, int index, NormStatistics? statistics, Tensor? mask)
+    {
+        var (contentMean, contentStd) = NormStatistics.Resolve(statistics, index, () => AdaIn.Statistics(features, mask));
+        Tensor? sum = null;
+        foreach (var (styleMean, styleStd, weight) in region.Styles)
+        {
+            var transferred = AdaIn.Apply(features, contentMean, contentStd, styleMean, styleStd);
+            var term = region.Styles.Count == 1 ? transferred : transferred.mul(weight);
+            sum = sum is null ? term : sum.add(term);
+        }
+
+        return sum!;
+    }
+}
+
+/// <summary>A region as AdaIN needs it: its mask at the feature map's size and its styles' statistics.</summary>
+internal sealed record PreparedRegion(Tensor? Mask, IReadOnlyList<(Tensor Mean, Tensor Std, float Weight)> Styles);

@@ -1,0 +1,148 @@
+using OrleansStyle.Imaging;
+using OrleansStyle.Neural.FeedForward.Networks;
+using OrleansStyle.Neural.Serialization;
+using OrleansStyle.Neural.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansStyle.Neural.FeedForward;
+
+/// <summary>
+/// A single-style (Johnson et al.) or multi-style (conditional instance norm) transformer. A mixture of trained
+/// styles mixes their γ/β rows. Regions use spatially varying γ/β: each pixel's γ/β mix its regions' mixtures
+/// in proportion to their masks, in one pass; where no mask reaches, the content shows through.
+/// </summary>
+public sealed class TransformerStyleModel : IStyleModel
+{
+    public TransformerStyleModel(TransformerNet network, StyleModelInfo info, Device? device = null)
+    {
+        if (info.Kind == StyleModelKind.AdaIn)
+        {
+            throw new ArgumentException("A transformer network is a single- or multi-style model.", nameof(info));
+        }
+
+        if (info.Styles.Count != network.Styles)
+        {
+            throw new ArgumentException($"The network has {network.Styles} style(s) but the model names {info.Styles.Count}.", nameof(info));
+        }
+
+        Network = network;
+        Info = info;
+        Device = device ?? CPU;
+        if (Device.type != TorchSharp.DeviceType.CPU)
+        {
+            network.to(Device);
+        }
+    }
+
+    public TransformerNet Network { get; }
+
+    public StyleModelInfo Info { get; }
+
+    public StyleModelKind Kind => Info.Kind;
+
+    public int StyleCount => Network.Styles;
+
+    public Device Device { get; }
+
+    public PlanarImage Stylise(PlanarImage content, IReadOnlyList<FeedForwardRegion> regions, float alpha = 1f, NormStatistics? statistics = null)
+    {
+        if (alpha != 1f)
+        {
+            throw new ArgumentException("Alpha (the content/style trade-off) applies to AdaIN models only.", nameof(alpha));
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Network.eval();
+        var x = content.ToTensor(Device);
+        var (condition, coverage) = Condition(regions, content.Width, content.Height);
+        return Render(x, condition, coverage, statistics).ToPlanarImage();
+    }
+
+    public NormStatistics CaptureStatistics(PlanarImage image, IReadOnlyList<FeedForwardRegion> regions)
+    {
+        var statistics = NormStatistics.StartCapture();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Network.eval();
+            var (condition, _) = Condition(regions, image.Width, image.Height);
+            Network.forward(image.ToTensor(Device), condition, statistics);
+            return statistics.Freeze();
+        }
+        catch
+        {
+            statistics.Dispose();
+            throw;
+        }
+    }
+
+    public IEnumerable<SafeTensor> Export() => ModuleWeights.Export(Network);
+
+    public void Dispose() => Network.Dispose();
+
+    /// <summary>The network's output, blended back to the input where no region reaches.</summary>
+    internal Tensor Render(Tensor input, StyleCondition condition, Tensor? coverage, NormStatistics? statistics)
+    {
+        var output = Network.forward(input, condition, statistics);
+        return coverage is null ? output : input.add(output.sub(input).mul(coverage));
+    }
+
+    /// <summary>Global weights [1, S] for one unmasked region; otherwise per-pixel weights [1, S, H, W] and the coverage.</summary>
+    internal (StyleCondition Condition, Tensor? Coverage) Condition(IReadOnlyList<FeedForwardRegion> regions, int width, int height)
+    {
+        if (regions.Count == 0)
+        {
+            throw new ArgumentException("Give at least one region.", nameof(regions));
+        }
+
+        var mixtures = regions.Select(Mixture).ToList();
+        if (regions.Count == 1 && regions[0].Mask is null)
+        {
+            return (StyleCondition.Global(tensor(mixtures[0], [1, StyleCount], device: Device)), null);
+        }
+
+        var masks = regions.Select(r => RegionTensors.Mask(r, width, height, Device)).ToList();
+        var (shares, coverage) = RegionTensors.Shares(masks, height, width, Device);
+
+        // Uncovered pixels still need γ/β that sum to one style (the output is replaced by the content there,
+        // but convolutions spread values): give them the average mixture.
+        var average = new float[StyleCount];
+        foreach (var mixture in mixtures)
+        {
+            for (var s = 0; s < average.Length; s++)
+            {
+                average[s] += mixture[s] / mixtures.Count;
+            }
+        }
+
+        var maps = coverage.neg().add(1f).mul(tensor(average, [1, StyleCount, 1, 1], device: Device));
+        for (var r = 0; r < regions.Count; r++)
+        {
+            maps = maps.add(shares[r].mul(tensor(mixtures[r], [1, StyleCount, 1, 1], device: Device)));
+        }
+
+        return (StyleCondition.Spatial(maps), coverage);
+    }
+
+    private float[] Mixture(FeedForwardRegion region)
+    {
+        var weights = RegionTensors.Normalised(region.Styles);
+        var mixture = new float[StyleCount];
+        for (var i = 0; i < region.Styles.Count; i++)
+        {
+            var index = region.Styles[i].Index
+                ?? throw new ArgumentException($"Style '{region.Styles[i].Name}': choose a trained style by index (this is a {Info.Architecture} model).");
+            if (index < 0 || index >= StyleCount)
+            {
+                throw new ArgumentException($"Style index {index} is out of range: this model has {StyleCount} style(s) ({string.Join(", ", Info.Styles)}).");
+            }
+
+            mixture[index] += weights[i];
+        }
+
+        return mixture;
+    }
+}

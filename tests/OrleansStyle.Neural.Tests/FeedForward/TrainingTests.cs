@@ -1,0 +1,177 @@
+using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.FeedForward.Training;
+using OrleansStyle.Neural.Serialization;
+using OrleansStyle.Tests.Shared;
+using static OrleansStyle.Neural.Tests.FeedForward.FeedForwardFixtures;
+using static TorchSharp.torch;
+
+namespace OrleansStyle.Neural.Tests.FeedForward;
+
+public sealed class TrainingTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("orleans-style-training-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    public static TheoryData<StyleModelKind> Kinds => [StyleModelKind.Single, StyleModelKind.Multi, StyleModelKind.AdaIn];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_few_steps_lower_the_loss(StyleModelKind kind)
+    {
+        using var trainer = Create(kind, steps: 20, learningRate: kind == StyleModelKind.AdaIn ? 3e-3f : 2e-3f);
+        var losses = Enumerable.Range(0, 20).Select(_ => trainer.TrainStep().Total).ToList();
+
+        var first = losses.Take(5).Average();
+        var last = losses.TakeLast(5).Average();
+        var trace = string.Join(", ", losses.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(last < 0.8 * first && last < 0.8 * losses[0], $"loss {first} → {last}: {trace}");
+        Assert.All(losses, l => Assert.True(float.IsFinite(l)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_checkpoint_resumes_to_the_identical_next_step(StyleModelKind kind)
+    {
+        var checkpoint = Path.Combine(_directory, "checkpoint.safetensors");
+        using var uninterrupted = Create(kind);
+        uninterrupted.TrainStep();
+        uninterrupted.TrainStep();
+        uninterrupted.SaveCheckpoint(checkpoint);
+        uninterrupted.TrainStep();
+
+        using var resumed = FeedForwardTrainer.Resume(checkpoint, TestNetworks.ResNet18, Photos, StylesFor(kind));
+        Assert.Equal(2, resumed.Step);
+        Assert.Equal(2, resumed.OptimizerSteps);
+        resumed.TrainStep();
+
+        using var fresh = Create(kind);
+        for (var i = 0; i < 3; i++)
+        {
+            fresh.TrainStep();
+        }
+
+        var expected = Weights(uninterrupted);
+        Assert.Equal(expected, Weights(resumed));
+        Assert.Equal(expected, Weights(fresh));
+    }
+
+    [Fact]
+    public void Another_seed_trains_other_weights()
+    {
+        using var first = Create(StyleModelKind.Single);
+        using var second = Create(StyleModelKind.Single, seed: 8);
+        first.TrainStep();
+        second.TrainStep();
+        Assert.NotEqual(Weights(first), Weights(second));
+    }
+
+    [Fact]
+    public void Adding_a_style_trains_only_its_new_rows()
+    {
+        using var baseModel = RandomModel(2);
+        var before = baseModel.Export().ToDictionary(t => t.Name, t => t.Data);
+        var options = TrainingOptions.For(StyleModelKind.Multi) with { Size = 64, Batch = 2, LearningRate = 1e-2f, Seed = 3 };
+        using var trainer = FeedForwardTrainer.Create(TestNetworks.ResNet18, options, Photos, Styles("the_scream"), baseModel);
+        trainer.TrainStep();
+        trainer.TrainStep();
+
+        Assert.Equal(["style0", "style1", "the_scream"], trainer.Info.Styles);
+        var after = Weights(trainer);
+        foreach (var (name, data) in before)
+        {
+            if (name.Contains(".conv2d.", StringComparison.Ordinal))
+            {
+                Assert.Equal(data, after[name]);
+                continue;
+            }
+
+            // γ/β are [3, C]: the first two rows are the base model's, untouched; the new row learned.
+            var channels = data.Length / 2;
+            Assert.Equal(data, after[name][..(2 * channels)]);
+            Assert.NotEqual(data[..channels], after[name][(2 * channels)..]);
+        }
+    }
+
+    [Fact]
+    public void Batches_depend_only_on_seed_and_step()
+    {
+        var photos = Photos;
+        using var scope = NewDisposeScope();
+        var batch = Values(photos.Batch(5, 3, 48, seed: 1, stream: 1));
+        Assert.Equal(batch, Values(Photos.Batch(5, 3, 48, seed: 1, stream: 1)));
+        Assert.NotEqual(batch, Values(photos.Batch(6, 3, 48, seed: 1, stream: 1)));
+        Assert.NotEqual(batch, Values(photos.Batch(5, 3, 48, seed: 2, stream: 1)));
+        Assert.Equal([3L, 3, 48, 48], photos.Batch(0, 3, 48, seed: 1, stream: 1).shape);
+    }
+
+    [Fact]
+    public void A_photo_folder_is_read_through_the_safe_reader()
+    {
+        var folder = Path.Combine(_directory, "photos");
+        Directory.CreateDirectory(folder);
+        File.Copy(SharedImages.Content("sailboat"), Path.Combine(folder, "b.jpg"));
+        File.Copy(SharedImages.Style("sketch"), Path.Combine(folder, "a.png"));
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
+        File.WriteAllBytes(Path.Combine(folder, "broken.jpg"), [0xFF, 0xD8, 0xFF, 0x00, 1, 2, 3]);
+
+        var data = TrainingData.FromDirectory(folder);
+        Assert.Equal(["a", "b", "broken"], data.Names);
+        using var scope = NewDisposeScope();
+        for (var step = 0; step < 3; step++)
+        {
+            Assert.Equal([2L, 3, 64, 64], data.Batch(step, 2, 64, seed: 0, stream: 1).shape);
+        }
+
+        Assert.Equal([2], data.Rejected);
+    }
+
+    [Fact]
+    public void The_preview_and_saved_model_show_the_trained_network()
+    {
+        using var trainer = Create(StyleModelKind.Single);
+        trainer.TrainStep();
+        var path = Path.Combine(_directory, "model.safetensors");
+        trainer.SaveModel(path);
+
+        using var model = StyleModelFile.Load(path);
+        Assert.Equal(1, model.Info.Steps);
+        Assert.Equal("test photos", model.Info.TrainingData);
+        Assert.Equal(trainer.Preview(Content.Value).Data, model.Stylise(Content.Value, StyleChoice.Trained(0)).Data);
+    }
+
+    private static FeedForwardTrainer Create(StyleModelKind kind, int steps = 3, float learningRate = 1e-2f, int seed = 7)
+    {
+        var options = TrainingOptions.For(kind) with
+        {
+            Size = 64,
+            Batch = 2,
+            Steps = steps,
+            LearningRate = learningRate,
+            Width = kind == StyleModelKind.AdaIn ? TinyAdaIn.Width : Tiny.Width,
+            ResidualBlocks = Tiny.ResidualBlocks,
+            Seed = seed,
+        };
+        return FeedForwardTrainer.Create(TestNetworks.ResNet18, options, Photos, StylesFor(kind));
+    }
+
+    private static TrainingData StylesFor(StyleModelKind kind) => kind switch
+    {
+        StyleModelKind.Single => Styles("starry_night"),
+        _ => Styles("starry_night", "the_scream"),
+    };
+
+    private static Dictionary<string, float[]> Weights(FeedForwardTrainer trainer)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            trainer.SaveModel(path);
+            return SafeTensors.Read(path).Tensors.ToDictionary(t => t.Key, t => t.Value.Data);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
