@@ -10,5 +10,6 @@ public static class CliApp
         RenderCommand.Create(),
         QualityCommand.Create(),
         FeaturesCommand.Create(),
+        TrainCommand.Create(),
     };
 }

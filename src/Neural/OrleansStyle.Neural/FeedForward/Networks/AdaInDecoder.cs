@@ -16,8 +16,8 @@ public sealed partial record AdaInArchitecture(string EncoderTap = "layer2", int
 
     public string Name => string.Create(CultureInfo.InvariantCulture, $"adain-w{Width}");
 
-    /// <summary>The encoder stage (1–4) of the tap.</summary>
-    public int Stage => EncoderTap[^1] - '0';
+    /// <summary>The encoder stage (1–4) of the tap; 0 for an unsupported tap.</summary>
+    public int Stage => SupportedTaps.ToList().IndexOf(EncoderTap) + 1;
 
     /// <summary>Channels of the ResNet-18 tap: 64 · 2^(stage − 1).</summary>
     public long TapChannels => 64L << (Stage - 1);

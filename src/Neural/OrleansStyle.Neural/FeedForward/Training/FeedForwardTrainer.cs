@@ -170,11 +170,10 @@ public sealed class FeedForwardTrainer : IDisposable
         }
 
         Check(options, lossNetwork, styles);
-        var expectedStyles = options.Kind == StyleModelKind.AdaIn ? 0 : options.FrozenStyles + styles.Count;
-        if (info.Styles.Count != expectedStyles)
+        if (options.Kind != StyleModelKind.AdaIn && !info.Styles.Skip(options.FrozenStyles).SequenceEqual(styles.Names))
         {
             throw new ArgumentException(
-                $"{checkpoint} was trained on {info.Styles.Count - options.FrozenStyles} style image(s) ({string.Join(", ", info.Styles.Skip(options.FrozenStyles))}); {styles.Count} given.");
+                $"{checkpoint} was trained on the style(s) {string.Join(", ", info.Styles.Skip(options.FrozenStyles))}; {string.Join(", ", styles.Names)} given: resume with the same --style images.");
         }
 
         TransformerNet? transformer = null;
@@ -191,6 +190,12 @@ public sealed class FeedForwardTrainer : IDisposable
         var trainer = new FeedForwardTrainer(lossNetwork, options, content, styles, info.Styles, transformer, decoder, device);
         try
         {
+            if (trainer.Info.TrainingData != info.TrainingData)
+            {
+                throw new ArgumentException(
+                    $"{checkpoint} was trained on {info.TrainingData}; {trainer.Info.TrainingData} given: resume with the same training images.");
+            }
+
             trainer._adam.Load(file, checkpoint);
             trainer.Step = step;
             return trainer;

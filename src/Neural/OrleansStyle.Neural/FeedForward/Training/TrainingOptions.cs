@@ -119,7 +119,13 @@ public sealed record TrainingOptions
             problems.Add("Only a multi-style model can keep already trained styles frozen.");
         }
 
-        problems.AddRange(Kind == StyleModelKind.AdaIn ? AdaInArchitecture.Validate() : TransformerArchitecture.Validate());
+        var architectureProblems = Kind == StyleModelKind.AdaIn ? AdaInArchitecture.Validate() : TransformerArchitecture.Validate();
+        problems.AddRange(architectureProblems);
+        if (architectureProblems.Count > 0)
+        {
+            return problems;
+        }
+
         var taps = EffectiveStyleTaps.Keys.Concat(Kind == StyleModelKind.AdaIn ? [EncoderTap] : ContentTaps.Keys);
         var unknown = taps.Where(t => !lossNetworkTaps.Contains(t)).Distinct().ToList();
         if (unknown.Count > 0)
