@@ -7,17 +7,19 @@ namespace OrleansStyle.Neural.FeedForward.Training;
 /// Training images (content photos, or AdaIN's style paintings): decoded through <see cref="SafeImageReader"/>
 /// (PNG, JPEG, WebP), visited in a seeded random order per epoch, each drawn at a random scale (short side between
 /// the crop size and twice it, at most the image's own) and cropped at a random square. Every draw depends only
-/// on (seed, step), so a resumed run sees the same batches. Small sets (≤ 512 images) stay decoded in memory.
+/// on (seed, step), so a resumed run sees the same batches. Decoded (already shrunk) images are kept in memory up
+/// to a 256 MiB budget, so small sets are decoded once; caching never changes what a batch contains.
 /// </summary>
 public sealed class TrainingData
 {
-    private const int CacheLimit = 512;
+    private const long CacheBudgetFloats = 64L * 1024 * 1024;
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".webp"];
 
     private readonly IReadOnlyList<Func<PlanarImage>> _loaders;
     private readonly Dictionary<int, PlanarImage> _cache = [];
     private readonly HashSet<int> _rejected = [];
     private int _cacheShortSide;
+    private long _cachedFloats;
     private (long Stream, long Epoch, int[] Order)? _order;
 
     private TrainingData(IReadOnlyList<string> names, IReadOnlyList<Func<PlanarImage>> loaders, string description)
@@ -160,6 +162,7 @@ public sealed class TrainingData
         if (_cacheShortSide != 2 * size)
         {
             _cache.Clear();
+            _cachedFloats = 0;
             _cacheShortSide = 2 * size;
         }
 
@@ -177,9 +180,10 @@ public sealed class TrainingData
             image = image.Resize(Math.Max(2 * size, (int)Math.Round(image.Width * scale)), Math.Max(2 * size, (int)Math.Round(image.Height * scale)));
         }
 
-        if (Count <= CacheLimit)
+        if (_cachedFloats + image.Data.Length <= CacheBudgetFloats)
         {
             _cache[imageIndex] = image;
+            _cachedFloats += image.Data.Length;
         }
 
         return image;
