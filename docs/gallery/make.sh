@@ -15,7 +15,7 @@ s() { ls "$images/style/$1".* | head -n1; }
 render() { # name, size, args…
   local name=$1 size=$2; shift 2
   echo "== $name"
-  "$cli" render "$@" --size "$size" -o "/tmp/gallery-$name.png" --comparison "$name.png" --metrics | grep -E "palette|texture|structure|chroma" | tr -s ' │' ' ' | tee "$name.txt"
+  "$cli" render "$@" --size "$size" -o "/tmp/gallery-$name.png" --comparison "$name.png" --metrics | grep -E "palette|texture|structure|chroma" | awk -F'│' '{gsub(/ /, "", $2); gsub(/ /, "", $3); print $2, $3}' | tee "$name.txt"
 }
 
 # Pairs: defaults, one painting each.
