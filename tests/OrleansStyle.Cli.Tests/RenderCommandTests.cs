@@ -70,7 +70,13 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Contains("weight", error);
     }
 
-    private static async Task<(int Code, string Error)> Run(params string[] args)
+    private static Task<(int Code, string Error)> Run(params string[] args) => Cli.Run(args);
+}
+
+/// <summary>Runs the command line in-process, capturing standard error.</summary>
+internal static class Cli
+{
+    public static async Task<(int Code, string Error)> Run(params string[] args)
     {
         var error = new StringWriter();
         var original = Console.Error;

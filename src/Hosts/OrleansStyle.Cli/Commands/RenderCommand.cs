@@ -26,8 +26,10 @@ internal static class RenderCommand
         };
         var fineStyle = new Option<string?>("--fine-style") { Description = "Mixed-scale mode: this painting supplies the fine strokes…" };
         var coarseStyle = new Option<string?>("--coarse-style") { Description = "…and this one the coarse structure." };
-        var method = new Option<string>("--method", "-m") { Description = "Transfer method.", DefaultValueFactory = _ => "optimize" };
-        method.AcceptOnlyFromAmong("optimize");
+        var method = new Option<string?>("--method", "-m") { Description = "optimize (Gatys), model (a trained --model file) or adain (an AdaIN --model file); default: model when --model is given, else optimize." };
+        method.AcceptOnlyFromAmong("optimize", "model", "adain");
+        var model = new Option<string?>("--model") { Description = "A trained model file (.safetensors): --model models/multi.safetensors --style starry_night=0.7 --style the_scream=0.3." };
+        var alpha = new Option<float>("--alpha") { Description = "AdaIN content/style trade-off: 0 = content, 1 = full style.", DefaultValueFactory = _ => 1f };
         var output = new Option<string>("--output", "-o") { Description = "Result path; the extension picks PNG, JPEG or WebP.", Required = true };
         var defaults = new OptimizationSettings();
         var size = new Option<int>("--size") { Description = "Long side of the result in pixels.", DefaultValueFactory = _ => defaults.Size };
@@ -57,7 +59,7 @@ internal static class RenderCommand
               orleans-style render photo.jpg --style starry_night.jpg --size 512 -o out.png
             """)
         {
-            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, output, size, iterations, optimizer, learningRate,
+            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
             pyramidIterations, color, luminanceSpace, metrics, strip, stretchMasks,
         };
@@ -85,6 +87,13 @@ internal static class RenderCommand
             if (parse.GetValue(strokes) is { } preset)
             {
                 settings = settings with { StyleTaps = StyleTapPresets.For(preset) };
+            }
+
+            var modelPath = parse.GetValue(model);
+            var methodName = parse.GetValue(method) ?? (modelPath is null ? "optimize" : "model");
+            if (methodName != "optimize")
+            {
+                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, size, alpha, color, luminanceSpace, stretchMasks, strip, metrics);
             }
 
             if (parse.GetValue(fineStyle) is not null && parse.GetValue(strokes) is null)
@@ -147,6 +156,45 @@ internal static class RenderCommand
         }));
 
         return command;
+    }
+
+    private static async Task<int> RenderWithModel(
+        ParseResult parse, string? modelPath, string methodName, Argument<string> content, Option<string[]> styles, Option<string[]> regions,
+        Option<string> output, Option<int> size, Option<float> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
+        Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
+    {
+        if (modelPath is null)
+        {
+            throw new ArgumentException($"--method {methodName} needs --model PATH (a .safetensors model file).");
+        }
+
+        var renderer = new FeedForwardRender(modelPath);
+        var isAdaIn = renderer.Info.Kind == Neural.FeedForward.StyleModelKind.AdaIn;
+        if (isAdaIn != (methodName == "adain"))
+        {
+            throw new ArgumentException($"{modelPath} is a {renderer.Info.Kind} model; use --method {(isAdaIn ? "adain" : "model")} with it.");
+        }
+
+        var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
+        var options = new FeedForwardRequestOptions(parse.GetValue(size), parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace));
+        var clock = Stopwatch.StartNew();
+        var result = await AnsiConsole.Status().StartAsync($"Stylising with {Path.GetFileName(modelPath)}…", _ => Task.Run(() =>
+            renderer.Render(options, contentImage, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(stretchMasks))));
+        var outputPath = parse.GetValue(output)!;
+        ImageFiles.Write(result, outputPath);
+        AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(outputPath)}[/] ({result.Width}×{result.Height}) in {clock.Elapsed.TotalSeconds:F1} s.");
+        if (parse.GetValue(strip) is { } stripPath)
+        {
+            ImageFiles.Write(ComparisonStrip.Build([contentImage, result], result.Height), stripPath);
+        }
+
+        if (parse.GetValue(metrics) && isAdaIn && parse.GetValue(styles) is [var first, ..])
+        {
+            var style = ImageFiles.ReadRgb(StyleSpecs.ParseWeighted(first).Path);
+            QualityCommand.Print(StylisationQuality.Measure(result, contentImage, style), StylisationQuality.ChromaDistance(result, contentImage));
+        }
+
+        return 0;
     }
 
     private static List<StyleRegion> BuildRegions(

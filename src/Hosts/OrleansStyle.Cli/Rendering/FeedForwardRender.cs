@@ -1,0 +1,81 @@
+using OrleansStyle.Imaging;
+using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.Style.Optimization;
+
+namespace OrleansStyle.Cli.Rendering;
+
+/// <summary>
+/// Renders with a trained model file: a single- or multi-style network whose styles are named in the file
+/// (<c>--style starry_night=0.7</c>), or an AdaIN decoder that takes any painting (<c>--style painting.jpg</c>).
+/// </summary>
+internal sealed class FeedForwardRender(string modelPath)
+{
+    private readonly StyleModelInfo _info = File.Exists(modelPath)
+        ? StyleModelFile.ReadInfo(modelPath)
+        : throw new FileNotFoundException($"No such model file: {modelPath}", modelPath);
+
+    public StyleModelInfo Info => _info;
+
+    public PlanarImage Render(FeedForwardRequestOptions options, PlanarImage content, string[] styles, string[] regions, bool stretchMasks)
+    {
+        var regionList = new List<FeedForwardRegion>();
+        if (styles.Length > 0)
+        {
+            regionList.Add(FeedForwardRegion.Everywhere([.. styles.Select(Choice)]));
+        }
+
+        foreach (var spec in regions)
+        {
+            var separator = spec.IndexOf(':', StringComparison.Ordinal);
+            if (separator <= 0 || separator == spec.Length - 1)
+            {
+                throw new ArgumentException($"--region '{spec}' must look like MASK:STYLE[=W][+STYLE[=W]].");
+            }
+
+            var mask = StyleRequest.FitMask(ImageFiles.ReadMask(spec[..separator]), content.Width, content.Height, stretchMasks);
+            regionList.Add(new FeedForwardRegion(mask, [.. spec[(separator + 1)..].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(Choice)]));
+        }
+
+        if (regionList.Count == 0)
+        {
+            throw new ArgumentException(_info.Kind == StyleModelKind.AdaIn
+                ? "Give a painting: --style PATH (AdaIN takes any style image)."
+                : $"Give a style of this model: --style NAME[=W], one of {string.Join(", ", _info.Styles)}.");
+        }
+
+        using var encoder = _info.Kind == StyleModelKind.AdaIn ? ResNetOnnxImporter.LoadDefault() : null;
+        using var model = StyleModelFile.Load(modelPath, encoder, DeviceChoice.Best());
+        var request = new FeedForwardRequest(content, regionList)
+        {
+            Alpha = options.Alpha,
+            Size = options.Size,
+            Color = options.Color,
+            LuminanceSpace = options.LuminanceSpace,
+        };
+        return new FeedForwardStylizer(model).Stylise(request);
+    }
+
+    private StyleChoice Choice(string spec)
+    {
+        var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
+        if (_info.Kind == StyleModelKind.AdaIn)
+        {
+            return StyleChoice.FromImage(ImageFiles.ReadRgb(nameOrPath), weight, name: Path.GetFileNameWithoutExtension(nameOrPath));
+        }
+
+        // A trained style is named as in the model file; a path to the painting it was trained on also works.
+        var name = Path.GetFileNameWithoutExtension(nameOrPath);
+        var index = _info.Styles.ToList().FindIndex(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase));
+        if (index < 0 && int.TryParse(name, out var number) && number >= 0 && number < _info.Styles.Count)
+        {
+            index = number;
+        }
+
+        return index >= 0
+            ? StyleChoice.Trained(index, weight)
+            : throw new ArgumentException($"The model has no style '{name}'; it knows {string.Join(", ", _info.Styles)}.");
+    }
+}
+
+internal sealed record FeedForwardRequestOptions(int Size, float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace);
