@@ -8,12 +8,20 @@ internal static class TensorLeaks
     public static void AssertNoLeak(Action action, int repetitions = 5)
     {
         action();
-        var before = Tensor.TotalCount;
+        var before = SettledCount();
         for (var i = 0; i < repetitions; i++)
         {
             action();
         }
 
-        Assert.Equal(before, Tensor.TotalCount);
+        Assert.Equal(before, SettledCount());
+    }
+
+    /// <summary>The live count after finalising garbage from earlier tests, which the GC would otherwise uncount at random.</summary>
+    private static long SettledCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return Tensor.TotalCount;
     }
 }

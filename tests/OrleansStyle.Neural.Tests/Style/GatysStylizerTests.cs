@@ -154,6 +154,9 @@ public sealed class GatysStylizerTests
             {
                 if (p.Iteration is 20 or 200)
                 {
+                    // Garbage from earlier tests is finalised (and uncounted) whenever the GC runs; settle it first.
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
                     process.Refresh();
                     tensorsAt[p.Iteration] = Tensor.TotalCount;
                     rssAt[p.Iteration] = process.WorkingSet64;
