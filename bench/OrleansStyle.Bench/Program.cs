@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansStyle.Bench;
 
 // Benchmarks print Markdown rows for docs/benchmarks.md. Each suite measures its variants side by side in one run.
@@ -10,9 +11,26 @@ switch (suite)
     case "optimize-rss":
         OptimizationBenchmark.ResidentMemory(args.Length > 1 ? int.Parse(args[1]) : 1000);
         break;
+    case "mosaic":
+        MosaicBenchmark.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100);
+        break;
+    case "farm-overhead":
+        await FarmBenchmark.Overhead(Arg(1, "models/multi4.safetensors"), double.Parse(Arg(2, "4"), CultureInfo.InvariantCulture), int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture));
+        break;
+    case "farm-scale":
+        await FarmBenchmark.ScaleOut(int.Parse(Arg(1, "64"), CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(double.Parse(Arg(2, "100"), CultureInfo.InvariantCulture)), int.Parse(Arg(3, "8"), CultureInfo.InvariantCulture));
+        break;
+    case "farm-large":
+        await FarmBenchmark.Large(Arg(1, "models/multi4.safetensors"), Arg(2, "/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg"), double.Parse(Arg(3, "100"), CultureInfo.InvariantCulture));
+        break;
+    case "feedforward":
+        return FeedForwardBenchmark.Run([.. args.Skip(1)]);
     default:
-        Console.WriteLine("usage: bench optimize [sizes…] | optimize-rss [iterations]");
+        Console.WriteLine("usage: bench optimize [sizes…] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options]"
+            + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]");
         return 2;
 }
 
 return 0;
+
+string Arg(int index, string fallback) => args.Length > index ? args[index] : fallback;

@@ -94,6 +94,26 @@ public sealed class TileLayout
 
     public PlanarImage FeatherMask(int tileIndex) => FeatherMask(Tiles[tileIndex]);
 
+    /// <summary>
+    /// The 1-D feather weights across the tiles of column <paramref name="column"/>, one per pixel of the tile's
+    /// width. A tile's mask is <c>ColumnWeights(tile.Column)[x] · RowWeights(tile.Row)[y]</c>, so streaming
+    /// consumers can blend row by row without building 2-D masks.
+    /// </summary>
+    public ReadOnlySpan<float> ColumnWeights(int column)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, ColumnCount);
+        return columns.Weights[column];
+    }
+
+    /// <summary>The 1-D feather weights down the tiles of row <paramref name="row"/>, one per pixel of the tile's height.</summary>
+    public ReadOnlySpan<float> RowWeights(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, RowCount);
+        return rows.Weights[row];
+    }
+
     /// <summary>Blends rendered tiles (one per entry of <see cref="Tiles"/>, same order) into the whole image.</summary>
     public PlanarImage Compose(IReadOnlyList<PlanarImage> renderedTiles)
     {

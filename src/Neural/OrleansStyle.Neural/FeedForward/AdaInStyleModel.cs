@@ -67,14 +67,51 @@ public sealed class AdaInStyleModel : IStyleModel
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must be between 0 (content) and 1 (full style).");
         }
 
+        return StyliseBatch([new StyleBatchItem(content, regions, alpha, statistics)])[0];
+    }
+
+    /// <summary>
+    /// Batched where the work is: the encoder and the decoder run once over all contents ([N, 3, H, W]). The AdaIN
+    /// step in between (cheap, element-wise) runs per item with its own regions, style mixture, α and statistics;
+    /// style images shared by several items (the same <see cref="PlanarImage"/> and mask) are encoded once per batch.
+    /// </summary>
+    public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        var (width, height) = StyleBatchItem.CommonSize(items, nameof(items));
+        if (items.FirstOrDefault(i => !float.IsFinite(i.Alpha) || i.Alpha is < 0 or > 1) is { } bad)
+        {
+            throw new ArgumentOutOfRangeException(nameof(items), bad.Alpha, "Alpha must be between 0 (content) and 1 (full style).");
+        }
+
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Decoder.eval();
-        var x = content.ToTensor(Device);
+        var x = items.Count == 1 ? items[0].Content.ToTensor(Device) : cat([.. items.Select(i => i.Content.ToTensor(Device))], 0);
         var features = Encode(x);
-        var transferred = TransferFeatures(features, PrepareRegions(regions, content.Width, content.Height), statistics);
-        var blended = alpha == 1f ? transferred : features.add(transferred.sub(features).mul(alpha));
-        return Decode(blended, content.Height, content.Width).ToPlanarImage();
+        var styles = new Dictionary<(PlanarImage Image, PlanarImage? Mask), (Tensor Mean, Tensor Std)>();
+        var blended = new List<Tensor>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var own = items.Count == 1 ? features : features[i..(i + 1)];
+            if (item.Statistics is { IsRecording: false } frozen)
+            {
+                // One point per region, at the tap's channel count.
+                frozen.CheckFits(Enumerable.Range(0, item.Regions.Count).Select(r => (r, own.shape[1])), nameof(items));
+            }
+
+            var transferred = TransferFeatures(own, PrepareRegions(item.Regions, width, height, styles), item.Statistics);
+            blended.Add(item.Alpha == 1f ? transferred : own.add(transferred.sub(own).mul(item.Alpha)));
+        }
+
+        var output = Decode(blended.Count == 1 ? blended[0] : cat(blended, 0), height, width);
+        return [.. Enumerable.Range(0, items.Count).Select(i => output[i].ToPlanarImage())];
     }
 
     public NormStatistics CaptureStatistics(PlanarImage image, IReadOnlyList<FeedForwardRegion> regions)
@@ -143,7 +180,8 @@ public sealed class AdaInStyleModel : IStyleModel
     }
 
     /// <summary>Style statistics of each choice (encoded once) and masks resized to the feature map.</summary>
-    internal IReadOnlyList<PreparedRegion> PrepareRegions(IReadOnlyList<FeedForwardRegion> regions, int width, int height)
+    internal IReadOnlyList<PreparedRegion> PrepareRegions(
+        IReadOnlyList<FeedForwardRegion> regions, int width, int height, Dictionary<(PlanarImage Image, PlanarImage? Mask), (Tensor Mean, Tensor Std)>? encoded = null)
     {
         if (regions.Count == 0)
         {
@@ -162,10 +200,15 @@ public sealed class AdaInStyleModel : IStyleModel
                 var choice = region.Styles[k];
                 var image = choice.Image
                     ?? throw new ArgumentException($"Style '{choice.Name}': an AdaIN model needs a style image, not a trained style index.");
-                var styleFeatures = Encode(image.ToTensor(Device));
-                var styleMask = choice.ImageMask is null ? null : RegionTensors.Mask(new FeedForwardRegion(choice.ImageMask, []), image.Width, image.Height, Device);
-                var (mean, std) = AdaIn.Statistics(styleFeatures, styleMask);
-                styles.Add((mean, std, weights[k]));
+                if (encoded is null || !encoded.TryGetValue((image, choice.ImageMask), out var statistics))
+                {
+                    var styleFeatures = Encode(image.ToTensor(Device));
+                    var styleMask = choice.ImageMask is null ? null : RegionTensors.Mask(new FeedForwardRegion(choice.ImageMask, []), image.Width, image.Height, Device);
+                    statistics = AdaIn.Statistics(styleFeatures, styleMask);
+                    encoded?.Add((image, choice.ImageMask), statistics);
+                }
+
+                styles.Add((statistics.Mean, statistics.Std, weights[k]));
             }
 
             var mask = RegionTensors.Mask(region, width, height, Device);

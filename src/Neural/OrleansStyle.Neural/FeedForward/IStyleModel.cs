@@ -28,6 +28,23 @@ public interface IStyleModel : IDisposable
     /// </summary>
     PlanarImage Stylise(PlanarImage content, IReadOnlyList<FeedForwardRegion> regions, float alpha = 1f, NormStatistics? statistics = null);
 
+    /// <summary>
+    /// Stylises several contents of one size in one batched pass, e.g. tiles of different jobs on one device; the
+    /// items may differ in regions, weights, α and statistics. Result i equals <see cref="Stylise"/> of item i up to
+    /// float rounding. Contents of different sizes are an <see cref="ArgumentException"/>; an empty batch gives none.
+    /// (This default runs the items one by one; both model families override it with a batched pass.)
+    /// </summary>
+    IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count > 0)
+        {
+            StyleBatchItem.CommonSize(items, nameof(items));
+        }
+
+        return [.. items.Select(i => Stylise(i.Content, i.Regions, i.Alpha, i.Statistics))];
+    }
+
     /// <summary>Runs <paramref name="image"/> (e.g. a thumbnail of the whole picture; masks at its size) and keeps its normalisation statistics.</summary>
     NormStatistics CaptureStatistics(PlanarImage image, IReadOnlyList<FeedForwardRegion> regions);
 

@@ -52,12 +52,44 @@ public sealed class TransformerStyleModel : IStyleModel
             throw new ArgumentException("Alpha (the content/style trade-off) applies to AdaIN models only.", nameof(alpha));
         }
 
+        return StyliseBatch([new StyleBatchItem(content, regions, alpha, statistics)])[0];
+    }
+
+    /// <summary>
+    /// One forward pass over all items: contents stacked [N, 3, H, W], style conditions per sample (global [N, S]
+    /// rows, or per-pixel maps [N, S, H, W] for the whole batch as soon as one item has masks), coverage per sample,
+    /// and normalisation statistics per sample: frozen rows where an item brings statistics, its own instance
+    /// statistics where it does not.
+    /// </summary>
+    public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        var (width, height) = StyleBatchItem.CommonSize(items, nameof(items));
+        if (items.Any(i => i.Alpha != 1f))
+        {
+            throw new ArgumentException("Alpha (the content/style trade-off) applies to AdaIN models only.", nameof(items));
+        }
+
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Network.eval();
-        var x = content.ToTensor(Device);
-        var (condition, coverage) = Condition(regions, content.Width, content.Height);
-        return Render(x, condition, coverage, statistics).ToPlanarImage();
+        var input = items.Count == 1 ? items[0].Content.ToTensor(Device) : cat([.. items.Select(i => i.Content.ToTensor(Device))], 0);
+        var (condition, coverage) = BatchCondition(items, width, height);
+        var (statistics, stacked) = BatchStatistics(items);
+        try
+        {
+            var output = Render(input, condition, coverage, statistics);
+            return [.. Enumerable.Range(0, items.Count).Select(i => output[i].ToPlanarImage())];
+        }
+        finally
+        {
+            stacked?.Dispose();
+        }
     }
 
     public NormStatistics CaptureStatistics(PlanarImage image, IReadOnlyList<FeedForwardRegion> regions)
@@ -88,6 +120,56 @@ public sealed class TransformerStyleModel : IStyleModel
     {
         var output = Network.forward(input, condition, statistics);
         return coverage is null ? output : input.add(output.sub(input).mul(coverage));
+    }
+
+    /// <summary>The items' conditions stacked per sample (globals expanded to maps when any item is spatial) and their coverage (1 for unmasked items).</summary>
+    private (StyleCondition Condition, Tensor? Coverage) BatchCondition(IReadOnlyList<StyleBatchItem> items, int width, int height)
+    {
+        var conditions = items.Select(i => Condition(i.Regions, width, height)).ToList();
+        if (conditions.Count == 1)
+        {
+            return conditions[0];
+        }
+
+        var coverage = conditions.All(c => c.Coverage is null)
+            ? null
+            : cat([.. conditions.Select(c => c.Coverage ?? ones(1, 1, height, width, device: Device))], 0);
+        if (conditions.All(c => !c.Condition.IsSpatial))
+        {
+            return (StyleCondition.Global(cat([.. conditions.Select(c => c.Condition.Weights)], 0)), coverage);
+        }
+
+        var maps = conditions.Select(c => c.Condition.IsSpatial
+            ? c.Condition.Weights
+            : c.Condition.Weights.unsqueeze(-1).unsqueeze(-1).expand(1, StyleCount, height, width));
+        return (StyleCondition.Spatial(cat([.. maps], 0)), coverage);
+    }
+
+    /// <summary>
+    /// Statistics for the pass: none, the one instance all items share (as given, so a single item may still be
+    /// capturing), or per-sample rows stacked into a new instance that the caller disposes (<c>Stacked</c>).
+    /// </summary>
+    private (NormStatistics? Statistics, NormStatistics? Stacked) BatchStatistics(IReadOnlyList<StyleBatchItem> items)
+    {
+        var first = items[0].Statistics;
+        var points = Network.Norms.Select(n => (n.Index, n.Channels)).ToList();
+        if (items.All(i => ReferenceEquals(i.Statistics, first)))
+        {
+            if (first is { IsRecording: false })
+            {
+                first.CheckFits(points, nameof(items));
+            }
+
+            return (first, null);
+        }
+
+        foreach (var item in items)
+        {
+            item.Statistics?.CheckFits(points, nameof(items));
+        }
+
+        var stacked = NormStatistics.Stack([.. items.Select(i => i.Statistics)], points, Device);
+        return (stacked, stacked);
     }
 
     /// <summary>Global weights [1, S] for one unmasked region; otherwise per-pixel weights [1, S, H, W] and the coverage.</summary>

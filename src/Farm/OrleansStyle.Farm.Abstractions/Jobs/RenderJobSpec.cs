@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using OrleansStyle.Farm.Pixels;
+
+namespace OrleansStyle.Farm.Jobs;
+
+/// <summary>
+/// What to render. The picture itself follows in <see cref="SourceBand"/>s (a few MB each) because a
+/// high-resolution image does not fit one cluster message; the thumbnail (the whole picture, long side
+/// <see cref="StatisticsSize"/> px or so) is what normalisation statistics are frozen from, so every tile
+/// is normalised alike and the mosaic has no seams.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("orleansstyle.v1.RenderJobSpec")]
+public sealed record RenderJobSpec(
+    [property: Id(0)] string Model,
+    [property: Id(1)] int Width,
+    [property: Id(2)] int Height,
+    [property: Id(3)] ImmutableArray<RegionSpec> Regions,
+    [property: Id(4)] PixelBuffer Thumbnail)
+{
+    public const int StatisticsSize = 512;
+
+    /// <summary>AdaIN content/style trade-off (1 = full style).</summary>
+    [Id(5)]
+    public float Alpha { get; init; } = 1f;
+
+    [Id(6)]
+    public ColorControlMode Color { get; init; } = ColorControlMode.Style;
+
+    /// <summary>Tile side in pixels; 0 lets the coordinator choose from the devices' memory.</summary>
+    [Id(7)]
+    public int TileSize { get; init; }
+
+    /// <summary>Overlap between neighbouring tiles; 0 lets the coordinator choose.</summary>
+    [Id(8)]
+    public int Overlap { get; init; }
+
+    /// <summary>When the job must be finished; past it the job fails and stops using devices.</summary>
+    [Id(9)]
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>Who submitted it (for per-caller limits and logs).</summary>
+    [Id(10)]
+    public string? Caller { get; init; }
+
+    /// <summary>AdaIN: long side the style images are encoded at, the same for every tile (0 = 512).</summary>
+    [Id(11)]
+    public int StyleSize { get; init; }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
+
+namespace OrleansStyle.Farm.Workers;
+
+/// <summary>
+/// One tile for a worker: its pixels, each region's mask cropped to the tile (null = the whole tile), the colour
+/// mode and the picture's frozen statistics. Tiles of the same model and size are batched on the device.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("orleansstyle.v1.TileWork")]
+public sealed record TileWork(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] int TileIndex,
+    [property: Id(2)] string Model,
+    [property: Id(3)] PixelBuffer Content,
+    [property: Id(4)] ImmutableArray<RegionSpec> Regions,
+    [property: Id(5)] FrozenStatistics? Statistics)
+{
+    [Id(6)]
+    public float Alpha { get; init; } = 1f;
+
+    [Id(7)]
+    public ColorControlMode Color { get; init; }
+
+    [Id(8)]
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>AdaIN: long side of the style images, fixed per job so every tile sees the same style statistics.</summary>
+    [Id(9)]
+    public int StyleSize { get; init; }
+}

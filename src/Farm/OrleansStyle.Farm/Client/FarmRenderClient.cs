@@ -1,0 +1,143 @@
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Tiling;
+
+namespace OrleansStyle.Farm.Client;
+
+/// <summary>
+/// Feeds a render to the farm and assembles the result: submits the spec (with a thumbnail for frozen
+/// statistics), sends the picture in bands of at most <see cref="BandBytes"/>, and writes the tiles it is sent
+/// into a <see cref="MosaicAssembler"/> as they finish. If the event stream breaks it re-attaches where it
+/// stopped; cancelling the call cancels the job.
+/// </summary>
+public sealed class FarmRenderClient(IGrainFactory grains)
+{
+    /// <summary>Bytes of picture per message: far below Orleans' message cap, small enough to interleave.</summary>
+    public const int BandBytes = 4 << 20;
+
+    private const int WatchReconnects = 5;
+
+    public async Task<JobStatus> RenderAsync(
+        FarmRenderRequest request, Stream destination, OutputFormat format = OutputFormat.Png,
+        IProgress<JobStatus>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
+        var status = await Submit(job, request);
+        using var assembler = MosaicAssembler.ToStream(
+            TileLayout.Plan(status.Width, status.Height, status.TileSize, status.Overlap), destination, format);
+        try
+        {
+            status = await SendPicture(job, request.Content, status, cancellationToken);
+            status = await Collect(job, assembler, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await job.Cancel("the caller cancelled");
+            throw;
+        }
+
+        if (status.State != JobState.Completed)
+        {
+            throw new FarmJobFailedException(status);
+        }
+
+        assembler.Complete();
+        return status;
+    }
+
+    /// <summary>Re-attaches to a job by id (e.g. after a disconnect) and assembles its result.</summary>
+    public async Task<JobStatus> AttachAsync(
+        string jobId, Stream destination, OutputFormat format = OutputFormat.Png,
+        IProgress<JobStatus>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var job = grains.GetGrain<IRenderJobGrain>(jobId);
+        var status = await job.GetStatus();
+        using var assembler = MosaicAssembler.ToStream(
+            TileLayout.Plan(status.Width, status.Height, status.TileSize, status.Overlap), destination, format);
+        status = await Collect(job, assembler, progress, cancellationToken);
+        if (status.State != JobState.Completed)
+        {
+            throw new FarmJobFailedException(status);
+        }
+
+        assembler.Complete();
+        return status;
+    }
+
+    private static Task<JobStatus> Submit(IRenderJobGrain job, FarmRenderRequest request)
+    {
+        var content = request.Content;
+        if (content.Channels != 3 || content.Validate("The picture").Count > 0)
+        {
+            throw new InvalidJobException($"The picture must be RGB with {content.Width}×{content.Height}×3 bytes.");
+        }
+
+        return job.Submit(new RenderJobSpec(request.Model, content.Width, content.Height, request.Regions, content.Thumbnail(request.StatisticsSize))
+        {
+            Alpha = request.Alpha,
+            Color = request.Color,
+            TileSize = request.TileSize,
+            Overlap = request.Overlap,
+            StyleSize = request.StyleSize,
+            Deadline = request.Deadline,
+            Caller = request.Caller,
+        });
+    }
+
+    private static async Task<JobStatus> SendPicture(IRenderJobGrain job, PixelBuffer content, JobStatus status, CancellationToken cancellationToken)
+    {
+        if (status.State != JobState.Receiving)
+        {
+            return status; // a resubmitted id whose picture already arrived
+        }
+
+        var rowBytes = content.Width * 3;
+        var rowsPerBand = Math.Max(1, BandBytes / rowBytes);
+        for (var y = 0; y < content.Height; y += rowsPerBand)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = Math.Min(rowsPerBand, content.Height - y);
+            var band = new byte[rows * rowBytes];
+            Buffer.BlockCopy(content.Data, y * rowBytes, band, 0, band.Length);
+            status = await job.AppendSource(new SourceBand(y, new PixelBuffer(content.Width, rows, 3, band)));
+        }
+
+        return status;
+    }
+
+    private static async Task<JobStatus> Collect(
+        IRenderJobGrain job, MosaicAssembler assembler, IProgress<JobStatus>? progress, CancellationToken cancellationToken)
+    {
+        var next = 0;
+        for (var reconnects = 0; ; reconnects++)
+        {
+            try
+            {
+                await foreach (var item in job.Watch(next, cancellationToken).WithCancellation(cancellationToken))
+                {
+                    next = item.Sequence + 1;
+                    switch (item)
+                    {
+                        case TileRendered tile:
+                            assembler.Add(tile.TileIndex, tile.Pixels.Data);
+                            progress?.Report(tile.Progress);
+                            break;
+                        case JobFinished finished:
+                            progress?.Report(finished.Status);
+                            return finished.Status;
+                    }
+                }
+
+                if (reconnects >= WatchReconnects)
+                {
+                    throw new InvalidOperationException($"The event stream of job {(await job.GetStatus()).JobId} keeps ending before the job finishes.");
+                }
+            }
+            catch (Exception exception) when (exception is not (OperationCanceledException or InvalidJobException) && reconnects < WatchReconnects)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 << reconnects), cancellationToken);
+            }
+        }
+    }
+}

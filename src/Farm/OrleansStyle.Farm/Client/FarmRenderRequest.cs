@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
+
+namespace OrleansStyle.Farm.Client;
+
+/// <summary>A render as a caller states it: the whole picture (RGB) and how to style it.</summary>
+public sealed record FarmRenderRequest(string JobId, PixelBuffer Content, string Model, ImmutableArray<RegionSpec> Regions)
+{
+    public float Alpha { get; init; } = 1f;
+
+    public ColorControlMode Color { get; init; } = ColorControlMode.Style;
+
+    public int TileSize { get; init; }
+
+    public int Overlap { get; init; }
+
+    public int StyleSize { get; init; }
+
+    public DateTimeOffset? Deadline { get; init; }
+
+    public string? Caller { get; init; }
+
+    /// <summary>Long side of the thumbnail statistics are frozen from.</summary>
+    public int StatisticsSize { get; init; } = RenderJobSpec.StatisticsSize;
+}

@@ -1,0 +1,38 @@
+namespace OrleansStyle.Farm.Devices;
+
+/// <summary>How a silo uses its devices. Bound from the <c>OrleansStyle:Devices</c> configuration section.</summary>
+public sealed class DeviceOptions
+{
+    public const string Section = "OrleansStyle:Devices";
+
+    /// <summary>
+    /// Devices to announce and serve: <c>cpu</c>, <c>cuda:N</c> or <c>sim:N</c> (simulated, no compute). Empty:
+    /// every CUDA device when the CUDA backend is present, else one CPU device. An empty list with
+    /// <see cref="Announce"/> false makes a silo without workers (a gateway-only or coordinator-only silo).
+    /// </summary>
+    public List<string> Devices { get; set; } = [];
+
+    /// <summary>False: this silo hosts no workers at all.</summary>
+    public bool Announce { get; set; } = true;
+
+    /// <summary>Most tiles one forward pass takes (dynamic batching, as in Triton).</summary>
+    public int MaxBatch { get; set; } = 8;
+
+    /// <summary>How long the first tile of a batch waits for more compatible tiles.</summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Tiles a device queue holds (waiting or running) before it rejects with an overload error.</summary>
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>Bytes of model weights a device keeps loaded; least recently used models are evicted beyond it.</summary>
+    public long ModelMemoryBudgetBytes { get; set; } = 1L << 30;
+
+    /// <summary>Simulated devices: time one batch takes.</summary>
+    public TimeSpan SimulatedLatency { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Simulated devices: extra time per additional tile in a batch (batches are cheaper per tile).</summary>
+    public TimeSpan SimulatedLatencyPerExtraTile { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Torch intra-op threads for CPU devices; 0 keeps Torch's default (one per core).</summary>
+    public int CpuThreads { get; set; }
+}

@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansStyle.Farm.Workers;
+
+namespace OrleansStyle.Farm.Devices;
+
+/// <summary>
+/// One device's work queue and the thread that owns the device. Dynamic batching as in Triton: the oldest tile
+/// waits up to <see cref="DeviceOptions.MaxQueueDelay"/> for tiles with the same batch key (from any job) and they
+/// run as one forward pass of up to <see cref="DeviceOptions.MaxBatch"/>. The queue is bounded: when
+/// <see cref="DeviceOptions.QueueCapacity"/> tiles wait or run, new ones are refused with
+/// <see cref="DeviceOverloadedException"/> — nothing accepted is ever dropped. A cancelled tile leaves the queue at
+/// once; a running single-tile batch sees its token.
+/// </summary>
+public sealed partial class DeviceQueue : IDisposable
+{
+    private readonly object _gate = new(); // Monitor: the batcher waits on it for more tiles
+    private readonly LinkedList<QueuedWork> _waiting = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Thread _thread;
+    private readonly ITileBackend _backend;
+    private readonly DeviceOptions _options;
+    private readonly FarmMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _deviceTag;
+    private int _count;
+    private long _rendered;
+    private long _largestBatch;
+
+    public DeviceQueue(DeviceDescriptor device, ITileBackend backend, DeviceOptions options, FarmMetrics metrics, ILogger logger)
+    {
+        Device = device;
+        _backend = backend;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        _deviceTag = FarmMetrics.DeviceTag(device.Id);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"device {device.Id}" };
+        _thread.Start();
+    }
+
+    public DeviceDescriptor Device { get; }
+
+    public WorkerLoad Load => new(Volatile.Read(ref _count), _options.QueueCapacity, Interlocked.Read(ref _rendered), Interlocked.Read(ref _largestBatch));
+
+    public Task<TileResult> Enqueue(TileWork work, CancellationToken cancellationToken)
+    {
+        var item = new TileItem(work, _backend.BatchKey(work), cancellationToken);
+        Add(item);
+        return item.Completion.Task;
+    }
+
+    public Task<FrozenStatistics> EnqueueStatistics(StatisticsWork work, CancellationToken cancellationToken)
+    {
+        var item = new StatisticsItem(work, cancellationToken);
+        Add(item);
+        return item.Completion.Task;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        lock (_gate)
+        {
+            Monitor.PulseAll(_gate);
+        }
+
+        _thread.Join(TimeSpan.FromSeconds(30));
+        lock (_gate)
+        {
+            foreach (var item in _waiting)
+            {
+                item.Fail(new ObjectDisposedException($"device {Device.Id}", "The silo is shutting down."));
+            }
+
+            _waiting.Clear();
+        }
+
+        _backend.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Add(QueuedWork item)
+    {
+        if (item.CancellationToken.IsCancellationRequested)
+        {
+            item.Cancel();
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_count >= _options.QueueCapacity)
+            {
+                _metrics.Rejected.Add(1, _deviceTag);
+                throw new DeviceOverloadedException(
+                    $"Device {Device.Id} is full ({_count} of {_options.QueueCapacity} tiles queued or running); retry later or on another worker.");
+            }
+
+            _count++;
+            item.Node = _waiting.AddLast(item);
+            Monitor.PulseAll(_gate);
+        }
+
+        // Registered outside the lock: the callback takes it, and may run inline if the token fired meanwhile.
+        item.Registration = item.CancellationToken.Register(() => Withdraw(item));
+    }
+
+    /// <summary>A cancelled tile that has not started leaves the queue and frees its place now.</summary>
+    private void Withdraw(QueuedWork item)
+    {
+        lock (_gate)
+        {
+            if (item.Node?.List is null)
+            {
+                return;
+            }
+
+            _waiting.Remove(item.Node);
+            _count--;
+        }
+
+        item.Cancel();
+    }
+
+    private void Run()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            var batch = NextBatch();
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                Execute(batch);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _count -= batch.Count;
+                }
+
+                foreach (var item in batch)
+                {
+                    item.Registration.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>The oldest item and, for tiles, compatible ones that arrive within the queue delay.</summary>
+    private List<QueuedWork> NextBatch()
+    {
+        var batch = new List<QueuedWork>(_options.MaxBatch);
+        lock (_gate)
+        {
+            while (_waiting.Count == 0)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return batch;
+                }
+
+                Monitor.Wait(_gate);
+            }
+
+            var first = _waiting.First!.Value;
+            _waiting.RemoveFirst();
+            batch.Add(first);
+            if (first is not TileItem || _options.MaxBatch == 1)
+            {
+                return batch;
+            }
+
+            var until = Stopwatch.GetTimestamp() + (long)(_options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                TakeCompatible(first.BatchKey!, batch);
+                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
+                if (batch.Count >= _options.MaxBatch || remaining <= TimeSpan.Zero || _stopping.IsCancellationRequested)
+                {
+                    return batch;
+                }
+
+                Monitor.Wait(_gate, remaining);
+            }
+        }
+    }
+
+    private void TakeCompatible(string key, List<QueuedWork> batch)
+    {
+        for (var node = _waiting.First; node is not null && batch.Count < _options.MaxBatch;)
+        {
+            var next = node.Next;
+            if (node.Value.BatchKey == key)
+            {
+                _waiting.Remove(node);
+                batch.Add(node.Value);
+            }
+
+            node = next;
+        }
+    }
+
+    private void Execute(List<QueuedWork> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            // A batch of one stops when its caller gives up; a shared batch runs on for the others.
+            using var token = CancellationTokenSource.CreateLinkedTokenSource(
+                batch.Count == 1 ? batch[0].CancellationToken : CancellationToken.None, _stopping.Token);
+            if (batch is [StatisticsItem statistics])
+            {
+                statistics.Completion.TrySetResult(_backend.CaptureStatistics(statistics.Work, token.Token));
+                return;
+            }
+
+            var tiles = batch.Cast<TileItem>().ToList();
+            var pixels = _backend.Render([.. tiles.Select(t => t.Work)], token.Token);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var queued = Volatile.Read(ref _count) - tiles.Count;
+            for (var i = 0; i < tiles.Count; i++)
+            {
+                tiles[i].Completion.TrySetResult(new TileResult(tiles[i].Work.TileIndex, pixels[i], tiles.Count, queued, elapsed));
+            }
+
+            Interlocked.Add(ref _rendered, tiles.Count);
+            InterlockedMax(ref _largestBatch, tiles.Count);
+            _metrics.TilesRendered.Add(tiles.Count, _deviceTag);
+            _metrics.BatchSize.Record(tiles.Count, _deviceTag);
+            LogBatch(_logger, Device.Id, tiles.Count, batch[0].BatchKey, elapsed.TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (batch.All(i => i.CancellationToken.IsCancellationRequested) || _stopping.IsCancellationRequested)
+        {
+            foreach (var item in batch)
+            {
+                item.Cancel();
+            }
+        }
+        catch (Exception exception)
+        {
+            LogBatchFailed(_logger, exception, Device.Id, batch.Count);
+            foreach (var item in batch)
+            {
+                item.Fail(exception);
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+            current = Interlocked.Read(ref target);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Device {Device} ran a batch of {Count} ({Key}) in {Milliseconds:F1} ms")]
+    private static partial void LogBatch(ILogger logger, string device, int count, string? key, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} failed a batch of {Count}")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string device, int count);
+
+    private abstract class QueuedWork(string? batchKey, CancellationToken cancellationToken)
+    {
+        public string? BatchKey { get; } = batchKey;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public LinkedListNode<QueuedWork>? Node { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public abstract void Cancel();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class TileItem(TileWork work, string batchKey, CancellationToken cancellationToken) : QueuedWork(batchKey, cancellationToken)
+    {
+        public TileWork Work { get; } = work;
+
+        public TaskCompletionSource<TileResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Cancel() => Completion.TrySetCanceled(CancellationToken);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    private sealed class StatisticsItem(StatisticsWork work, CancellationToken cancellationToken) : QueuedWork(null, cancellationToken)
+    {
+        public StatisticsWork Work { get; } = work;
+
+        public TaskCompletionSource<FrozenStatistics> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Cancel() => Completion.TrySetCanceled(CancellationToken);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}

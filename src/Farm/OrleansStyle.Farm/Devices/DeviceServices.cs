@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Workers;
+using static TorchSharp.torch;
+
+namespace OrleansStyle.Farm.Devices;
+
+/// <summary>
+/// The silo's devices: one <see cref="DeviceQueue"/> (thread, batching queue, model cache) per announced device.
+/// Worker grains are thin handles onto these; the heavy state lives here for the silo's lifetime.
+/// </summary>
+public sealed class DeviceServices : IDisposable
+{
+    private readonly Dictionary<string, DeviceQueue> _queues;
+
+    public DeviceServices(IOptions<DeviceOptions> options, IModelRegistry registry, FarmMetrics metrics, ILoggerFactory loggers)
+    {
+        var settings = options.Value;
+        if (settings.CpuThreads > 0)
+        {
+            set_num_threads(settings.CpuThreads);
+        }
+
+        Devices = DeviceInventory.Resolve(settings);
+        _queues = Devices.ToDictionary(
+            d => d.Id,
+            d => new DeviceQueue(d, CreateBackend(d, settings, registry, metrics, loggers), settings, metrics, loggers.CreateLogger<DeviceQueue>()));
+    }
+
+    public IReadOnlyList<DeviceDescriptor> Devices { get; }
+
+    public DeviceQueue this[string device] => _queues.TryGetValue(device, out var queue)
+        ? queue
+        : throw new InvalidOperationException($"This silo has no device {device} (it has: {string.Join(", ", _queues.Keys)}).");
+
+    public void Dispose()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.Dispose();
+        }
+    }
+
+    private static ITileBackend CreateBackend(
+        DeviceDescriptor descriptor, DeviceOptions options, IModelRegistry registry, FarmMetrics metrics, ILoggerFactory loggers)
+    {
+        if (descriptor.Kind == DeviceKind.Simulated)
+        {
+            return new SimulatedTileBackend(options.SimulatedLatency, options.SimulatedLatencyPerExtraTile);
+        }
+
+        var device = descriptor.Kind == DeviceKind.Cuda ? new Device(TorchSharp.DeviceType.CUDA, descriptor.Ordinal) : CPU;
+        var cache = new ModelCache(registry, descriptor, device, options.ModelMemoryBudgetBytes, metrics, loggers.CreateLogger<ModelCache>());
+        return new TorchTileBackend(cache, device);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Farm.Workers;
+using OrleansStyle.Imaging;
+using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.FeedForward.Networks;
+using OrleansStyle.Neural.Style.Color;
+using OrleansStyle.Neural.Style.Optimization;
+using static TorchSharp.torch;
+
+namespace OrleansStyle.Farm.Devices;
+
+/// <summary>
+/// Runs feed-forward models on a Torch device. Colour control is per pixel so it is the same for a tile as for
+/// the whole picture: luminance-only feeds the network grey luminance and puts the tile's chroma back;
+/// preserve-colours swaps the chroma back after. Frozen statistics make every tile normalise like the picture.
+/// </summary>
+public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBackend
+{
+    private const int DefaultStyleSize = 512;
+
+    public string BatchKey(TileWork work) => $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}";
+
+    public IReadOnlyList<PixelBuffer> Render(IReadOnlyList<TileWork> batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var model = models.Get(batch[0].Model);
+        var statistics = new List<NormStatistics>();
+        try
+        {
+            var items = new List<StyleBatchItem>(batch.Count);
+            var contents = new List<PlanarImage>(batch.Count);
+            foreach (var work in batch)
+            {
+                var content = work.Content.ToPlanar();
+                contents.Add(content);
+                NormStatistics? frozen = null;
+                if (work.Statistics is { Points.Length: > 0 } snapshot)
+                {
+                    frozen = NormStatistics.FromSnapshot(ToSnapshot(snapshot), device);
+                    statistics.Add(frozen);
+                }
+
+                items.Add(new StyleBatchItem(
+                    Input(content, work.Color), Regions(model, work.Regions, content.Width, content.Height, work.StyleSize, work.Color), work.Alpha, frozen));
+            }
+
+            var rendered = model.StyliseBatch(items);
+            return [.. rendered.Select((image, i) => Finish(image, contents[i], batch[i].Color).ToPixelBuffer())];
+        }
+        finally
+        {
+            foreach (var frozen in statistics)
+            {
+                frozen.Dispose();
+            }
+        }
+    }
+
+    public FrozenStatistics CaptureStatistics(StatisticsWork work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var model = models.Get(work.Model);
+        var thumbnail = work.Thumbnail.ToPlanar();
+        using var statistics = model.CaptureStatistics(
+            Input(thumbnail, work.Color), Regions(model, work.Regions, thumbnail.Width, thumbnail.Height, work.StyleSize, work.Color));
+        var snapshot = statistics.ToSnapshot();
+        return new FrozenStatistics([.. snapshot.Points.Select(p => new FrozenStatisticsPoint(p.Index, p.Mean, p.Std))]);
+    }
+
+    public void Dispose() => models.Dispose();
+
+    internal static NormStatisticsSnapshot ToSnapshot(FrozenStatistics statistics) =>
+        new([.. statistics.Points.Select(p => new NormStatisticsPoint(p.Index, p.Mean, p.Std))]);
+
+    private static PlanarImage Input(PlanarImage content, ColorControlMode color) =>
+        color == ColorControlMode.LuminanceOnly ? GreyLuminance(content) : content;
+
+    private static PlanarImage Finish(PlanarImage result, PlanarImage content, ColorControlMode color) =>
+        color is ColorControlMode.LuminanceOnly or ColorControlMode.PreserveContentColors
+            ? ColorControl.CombineLuminanceWithChroma(result, content, LuminanceSpace.Lab)
+            : result;
+
+    private static List<FeedForwardRegion> Regions(
+        IStyleModel model, ImmutableArray<RegionSpec> regions, int width, int height, int styleSize, ColorControlMode color) =>
+        [.. regions.Select(region => new FeedForwardRegion(
+            region.Mask is { } mask ? StyleRequest.FitMask(mask.ToPlanar(), width, height, stretch: true) : null,
+            [.. region.Styles.Select(style => Choice(model, style, styleSize, color))]))];
+
+    private static StyleChoice Choice(IStyleModel model, StyleWeight style, int styleSize, ColorControlMode color)
+    {
+        if (model.Kind != StyleModelKind.AdaIn)
+        {
+            var index = model.Info.Styles.ToList().IndexOf(style.Name);
+            return index >= 0
+                ? StyleChoice.Trained(index, style.Weight) with { Name = style.Name }
+                : throw new InvalidJobException(
+                    $"Model {model.Info.Architecture} has no style '{style.Name}': choose one of {string.Join(", ", model.Info.Styles)}.");
+        }
+
+        if (style.Image is not { } pixels)
+        {
+            throw new InvalidJobException($"Style '{style.Name}': an AdaIN model needs the style image.");
+        }
+
+        var image = Fit(pixels.ToPlanar(), styleSize > 0 ? styleSize : DefaultStyleSize);
+        return StyleChoice.FromImage(Input(image, color), style.Weight, name: style.Name);
+    }
+
+    private static PlanarImage Fit(PlanarImage image, int longSide)
+    {
+        var scale = (double)longSide / Math.Max(image.Width, image.Height);
+        var width = Math.Max(1, (int)Math.Round(image.Width * scale));
+        var height = Math.Max(1, (int)Math.Round(image.Height * scale));
+        return width == image.Width && height == image.Height ? image : image.Resize(width, height);
+    }
+
+    private static PlanarImage GreyLuminance(PlanarImage rgb)
+    {
+        var luminance = ColorControl.Luminance(rgb, LuminanceSpace.Lab);
+        var grey = new PlanarImage(rgb.Width, rgb.Height, 3);
+        for (var c = 0; c < 3; c++)
+        {
+            luminance.Data.CopyTo(grey.Plane(c));
+        }
+
+        return grey;
+    }
+}

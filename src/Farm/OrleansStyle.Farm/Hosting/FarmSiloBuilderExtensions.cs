@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Placement;
+
+namespace OrleansStyle.Farm.Hosting;
+
+public static class FarmSiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo part of the render farm: announces its devices as silo metadata, runs one device queue per
+    /// device, and hosts device workers (only here, by their placement) and job coordinators.
+    /// </summary>
+    public static ISiloBuilder AddRenderFarm(
+        this ISiloBuilder silo,
+        IConfiguration? configuration = null,
+        Action<DeviceOptions>? devices = null,
+        Action<ModelRegistryOptions>? models = null,
+        Action<JobOptions>? jobs = null)
+    {
+        // Devices are known before the silo starts: its metadata is fixed at join time.
+        var deviceOptions = new DeviceOptions();
+        configuration?.GetSection(DeviceOptions.Section).Bind(deviceOptions);
+        devices?.Invoke(deviceOptions);
+        var validation = new DeviceOptionsValidator().Validate(null, deviceOptions);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(DeviceOptions), typeof(DeviceOptions), validation.Failures);
+        }
+
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [DeviceInventory.MetadataKey] = DeviceInventory.ToMetadata(DeviceInventory.Resolve(deviceOptions)),
+        });
+        silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+
+        var services = silo.Services;
+        services.AddSingleton(Options.Create(deviceOptions));
+        var modelOptions = services.AddOptions<ModelRegistryOptions>();
+        var jobOptions = services.AddOptions<JobOptions>();
+        if (configuration is not null)
+        {
+            modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
+            jobOptions.Bind(configuration.GetSection(JobOptions.Section));
+        }
+
+        if (models is not null)
+        {
+            modelOptions.Configure(models);
+        }
+
+        if (jobs is not null)
+        {
+            jobOptions.Configure(jobs);
+        }
+
+        jobOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
+        services.AddSingleton<IModelRegistry, DirectoryModelRegistry>();
+        services.AddSingleton<FarmMetrics>();
+        services.AddSingleton<DeviceServices>();
+        services.AddSingleton<WorkerDirectory>();
+        return silo;
+    }
+}

@@ -1,0 +1,34 @@
+namespace OrleansStyle.Farm.Jobs;
+
+/// <summary>How coordinators tile and route jobs. Bound from <c>OrleansStyle:Jobs</c>.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "OrleansStyle:Jobs";
+
+    /// <summary>Tile side when a job does not choose: 512 suits CPUs and small GPUs; 1024 or more for large GPUs.</summary>
+    public int TileSize { get; set; } = 512;
+
+    /// <summary>Feathered overlap between neighbouring tiles.</summary>
+    public int Overlap { get; set; } = 32;
+
+    /// <summary>Extra context rendered around each tile and thrown away, so tile borders see real neighbours.</summary>
+    public int ContextMargin { get; set; } = 32;
+
+    /// <summary>Largest picture a job may render.</summary>
+    public long MaxPixels { get; set; } = 268_402_689;
+
+    /// <summary>Tiles a job keeps in flight on one worker; at least the device's batch size so batches can fill.</summary>
+    public int MaxInFlightPerWorker { get; set; } = 16;
+
+    /// <summary>Attempts per tile (first try included) before the job fails.</summary>
+    public int MaxAttemptsPerTile { get; set; } = 4;
+
+    /// <summary>Failures after which a worker gets no more tiles of the job.</summary>
+    public int FailuresBeforeBlocking { get; set; } = 2;
+
+    /// <summary>How long a finished job (and its tiles) stays for callers that re-attach.</summary>
+    public TimeSpan KeepFinishedJobsFor { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a worker that reported a full queue is skipped.</summary>
+    public TimeSpan OverloadBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+}

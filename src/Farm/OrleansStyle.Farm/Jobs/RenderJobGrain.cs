@@ -1,0 +1,384 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Workers;
+
+namespace OrleansStyle.Farm.Jobs;
+
+/// <summary>
+/// Coordinates one render: validates and plans the job, collects the picture, freezes normalisation statistics
+/// from the thumbnail on one worker, then routes tile windows to the least-loaded workers of the cluster, retrying
+/// failed tiles elsewhere and streaming finished tiles to watchers. Reentrant: it awaits many workers at once and
+/// still answers status, watch and cancel calls. Placed on the submitting silo (the gateway's) so losing a
+/// worker silo never loses the job.
+/// </summary>
+[Reentrant, PreferLocalPlacement]
+public sealed partial class RenderJobGrain(
+    IModelRegistry models,
+    WorkerDirectory directory,
+    IOptions<JobOptions> options,
+    ILogger<RenderJobGrain> logger) : Grain, IRenderJobGrain
+{
+    private readonly JobOptions _options = options.Value;
+    private readonly List<JobEvent> _events = [];
+    private readonly CancellationTokenSource _cancellation = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RenderJobSpec? _spec;
+    private JobTiling? _tiling;
+    private SourceImage? _source;
+    private RegionMasks? _masks;
+    private JobStatus? _status;
+    private Stopwatch? _clock;
+    private string? _cancelReason;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    public Task<JobStatus> Submit(RenderJobSpec spec)
+    {
+        if (_status is not null)
+        {
+            return Task.FromResult(_status); // the same id again: the same job
+        }
+
+        Validate(spec);
+        var tileSize = spec.TileSize > 0 ? spec.TileSize : _options.TileSize;
+        var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
+        _tiling = new JobTiling(spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), _options.ContextMargin);
+        _spec = spec;
+        _source = new SourceImage(spec.Width, spec.Height);
+        _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
+        _status = new JobStatus(JobId, JobState.Receiving, spec.Width, spec.Height, tileSize, _tiling.Layout.Overlap, 0, _tiling.Count);
+        LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, _tiling.Count);
+        return Task.FromResult(_status);
+    }
+
+    public Task<JobStatus> AppendSource(SourceBand band)
+    {
+        var status = _status ?? throw new InvalidJobException($"Job {JobId} has not been submitted: submit its spec before sending the picture.");
+        if (status.State != JobState.Receiving)
+        {
+            return Task.FromResult(status); // late or repeated bands change nothing
+        }
+
+        _source!.Add(band);
+        if (_source.IsComplete)
+        {
+            Start();
+        }
+
+        return Task.FromResult(_status!);
+    }
+
+    public Task<JobStatus> GetStatus() => Task.FromResult(_status ?? throw new InvalidJobException($"There is no job {JobId}."));
+
+    public async IAsyncEnumerable<JobEvent> Watch(int fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_status is null)
+        {
+            throw new InvalidJobException($"There is no job {JobId}.");
+        }
+
+        for (var next = Math.Max(0, fromSequence); ;)
+        {
+            var changed = _changed.Task;
+            while (next < _events.Count)
+            {
+                var item = _events[next++];
+                yield return item;
+                if (item is JobFinished)
+                {
+                    yield break;
+                }
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task<JobStatus> Cancel(string reason)
+    {
+        if (_status is { IsFinished: false })
+        {
+            _cancelReason = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason;
+            if (_status.State == JobState.Receiving)
+            {
+                Finish(JobState.Cancelled, _cancelReason);
+            }
+            else
+            {
+                _cancellation.Cancel();
+            }
+        }
+
+        return GetStatus();
+    }
+
+    private void Validate(RenderJobSpec spec)
+    {
+        var problems = new List<string>();
+        if (spec.Width < 1 || spec.Height < 1 || (long)spec.Width * spec.Height > _options.MaxPixels)
+        {
+            problems.Add($"The picture is {spec.Width}×{spec.Height}: give a positive size of at most {_options.MaxPixels} pixels.");
+        }
+
+        if (!models.Contains(spec.Model))
+        {
+            throw new ModelNotFoundException($"No model '{spec.Model}'. Known models: {string.Join(", ", models.Names())}.");
+        }
+
+        if (spec.Regions.IsDefaultOrEmpty)
+        {
+            problems.Add("Give at least one region with a style.");
+        }
+        else
+        {
+            for (var r = 0; r < spec.Regions.Length; r++)
+            {
+                var region = spec.Regions[r];
+                if (region.Styles.IsDefaultOrEmpty || region.Styles.Any(s => !float.IsFinite(s.Weight) || s.Weight < 0) || !(region.Styles.Sum(s => s.Weight) > 0))
+                {
+                    problems.Add($"Region {r}: give at least one style, with finite non-negative weights that are not all zero.");
+                }
+
+                if (region.Mask is { } mask)
+                {
+                    problems.AddRange(mask.Validate($"Region {r}'s mask"));
+                    if (mask.Channels != 1)
+                    {
+                        problems.Add($"Region {r}'s mask has {mask.Channels} channels: masks are one grey channel.");
+                    }
+                    else if (!SameAspect(mask.Width, mask.Height, spec.Width, spec.Height))
+                    {
+                        problems.Add($"Region {r}'s mask is {mask.Width}×{mask.Height} but the picture is {spec.Width}×{spec.Height}: a mask needs the picture's aspect ratio.");
+                    }
+                }
+
+                foreach (var style in region.Styles.Where(s => s.Image is not null))
+                {
+                    problems.AddRange(style.Image!.Validate($"Style image '{style.Name}'"));
+                }
+            }
+        }
+
+        problems.AddRange(spec.Thumbnail.Validate("The thumbnail"));
+        if (spec.Thumbnail.Channels != 3 || !SameAspect(spec.Thumbnail.Width, spec.Thumbnail.Height, spec.Width, spec.Height))
+        {
+            problems.Add($"The thumbnail is {spec.Thumbnail.Width}×{spec.Thumbnail.Height}×{spec.Thumbnail.Channels}: it must be RGB with the picture's aspect ratio.");
+        }
+
+        if (spec.Color == ColorControlMode.MatchContentColors)
+        {
+            problems.Add("MatchContentColors is not applied per tile: recolour the style images to the content before submitting (the farm client does) and send Style.");
+        }
+
+        if (!float.IsFinite(spec.Alpha) || spec.Alpha is < 0 or > 1)
+        {
+            problems.Add($"Alpha is {spec.Alpha}: use 0 (content) to 1 (full style).");
+        }
+
+        if (spec.TileSize is < 0 or (> 0 and < 64) || spec.Overlap < 0)
+        {
+            problems.Add($"Tile size {spec.TileSize} / overlap {spec.Overlap}: use 0 (automatic) or a tile of at least 64 pixels and a non-negative overlap.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidJobException(string.Join(" ", problems));
+        }
+    }
+
+    private static bool SameAspect(int width, int height, int pictureWidth, int pictureHeight) =>
+        Math.Abs(((double)width / height) - ((double)pictureWidth / pictureHeight)) <= 0.02 * ((double)pictureWidth / pictureHeight) + (1.0 / height);
+
+    private void Start()
+    {
+        _status = _status! with { State = JobState.Running };
+        _clock = Stopwatch.StartNew();
+        if (_spec!.Deadline is { } deadline)
+        {
+            _cancellation.CancelAfter(deadline - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        // The job runs as turns of this grain; keep it resident until it ends.
+        DelayDeactivation(TimeSpan.FromHours(6));
+        _ = RunAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _cancellation.Token;
+        try
+        {
+            var statistics = await CaptureStatisticsAsync(token);
+            await RenderTilesAsync(statistics, token);
+            _source = null; // the picture is no longer needed; finished tiles stay for watchers
+            Finish(JobState.Completed, null);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            if (_cancelReason is not null)
+            {
+                Finish(JobState.Cancelled, _cancelReason);
+            }
+            else
+            {
+                Finish(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {_status!.TilesDone} of {_status.TilesTotal} tiles done.");
+            }
+        }
+        catch (Exception exception)
+        {
+            LogFailed(logger, exception, JobId);
+            Finish(JobState.Failed, exception.Message);
+        }
+        finally
+        {
+            // Finished tiles stay for watchers that re-attach, then the activation may go.
+            DelayDeactivation(_options.KeepFinishedJobsFor);
+        }
+    }
+
+    private async Task<FrozenStatistics?> CaptureStatisticsAsync(CancellationToken token)
+    {
+        var spec = _spec!;
+        if (_tiling!.Count == 1)
+        {
+            return null; // one tile is the whole picture: its own statistics are the picture's
+        }
+
+        var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize };
+        var router = new TileRouter(_options);
+        for (var attempt = 1; ; attempt++)
+        {
+            var worker = router.Pick(directory.ActiveWorkers())
+                ?? throw new InvalidOperationException("No device workers are available in the cluster: start a silo with a device.");
+            try
+            {
+                return await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).CaptureStatistics(work, token);
+            }
+            catch (Exception exception) when (IsRetryable(exception, token) && attempt < _options.MaxAttemptsPerTile)
+            {
+                router.Failed(worker);
+            }
+        }
+    }
+
+    private async Task RenderTilesAsync(FrozenStatistics? statistics, CancellationToken token)
+    {
+        var spec = _spec!;
+        var tiling = _tiling!;
+        var router = new TileRouter(_options);
+        var pending = new Queue<int>(Enumerable.Range(0, tiling.Count));
+        var attempts = new int[tiling.Count];
+        var inFlight = new Dictionary<Task<TileResult>, (int Tile, WorkerAddress Worker)>();
+        while (pending.Count > 0 || inFlight.Count > 0)
+        {
+            token.ThrowIfCancellationRequested();
+            var workers = directory.ActiveWorkers();
+            while (pending.Count > 0 && router.Pick(workers) is { } worker)
+            {
+                var tile = pending.Dequeue();
+                attempts[tile]++;
+                var window = tiling.Window(tile);
+                var work = new TileWork(JobId, tile, spec.Model, _source!.Crop(window), _masks!.ForWindow(window), statistics)
+                {
+                    Alpha = spec.Alpha,
+                    Color = spec.Color,
+                    Deadline = spec.Deadline,
+                    StyleSize = spec.StyleSize,
+                };
+                inFlight[GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Render(work, token)] = (tile, worker);
+                router.Started(worker);
+            }
+
+            if (inFlight.Count == 0)
+            {
+                if (!router.AnyUsable(workers))
+                {
+                    throw new InvalidOperationException(
+                        $"No usable device workers: {workers.Count} active, {router.BlockedCount} blocked after repeated failures; {pending.Count} tiles left.");
+                }
+
+                await Task.Delay(_options.OverloadBackoff, token); // every worker is busy or backing off
+                continue;
+            }
+
+            var done = await Task.WhenAny(inFlight.Keys);
+            var (index, from) = inFlight[done];
+            inFlight.Remove(done);
+            router.Finished(from);
+            try
+            {
+                var result = await done;
+                router.Succeeded(from, result.QueueDepth);
+                Record(index, result);
+            }
+            catch (DeviceOverloadedException)
+            {
+                attempts[index]--; // refused, not failed: it never ran
+                router.Overloaded(from);
+                pending.Enqueue(index);
+            }
+            catch (Exception exception) when (IsRetryable(exception, token))
+            {
+                router.Failed(from);
+                _status = _status! with { Retries = _status.Retries + 1 };
+                LogTileRetry(logger, JobId, index, from.Key, attempts[index], exception.Message);
+                if (attempts[index] >= _options.MaxAttemptsPerTile)
+                {
+                    throw new InvalidOperationException($"Tile {index} failed {attempts[index]} times; the last error: {exception.Message}", exception);
+                }
+
+                pending.Enqueue(index);
+            }
+        }
+    }
+
+    /// <summary>Failures of a worker or silo are retried elsewhere; bad jobs and cancellation are not.</summary>
+    private static bool IsRetryable(Exception exception, CancellationToken token) =>
+        !token.IsCancellationRequested && exception is not (InvalidJobException or ModelNotFoundException or ArgumentException);
+
+    private void Record(int tile, TileResult result)
+    {
+        var keep = _tiling!.Keep(tile);
+        var pixels = keep.Width == result.Pixels.Width && keep.Height == result.Pixels.Height
+            ? result.Pixels
+            : Pixels.PixelBufferConversions.Crop(result.Pixels, keep);
+        var done = _status!.TilesDone + 1;
+        var elapsed = _clock!.Elapsed;
+        _status = _status with { TilesDone = done, Eta = elapsed / done * (_status.TilesTotal - done) };
+        var rect = Pixels.PixelBufferConversions.ToRect(_tiling.Layout.Tiles[tile]);
+        Publish(new TileRendered(_events.Count, tile, rect, pixels, _status));
+    }
+
+    private void Finish(JobState state, string? error)
+    {
+        _status = _status! with { State = state, Error = error, Eta = null };
+        LogFinished(logger, JobId, state, _status.TilesDone, _status.TilesTotal, _clock?.Elapsed.TotalSeconds ?? 0, error);
+        Publish(new JobFinished(_events.Count, _status));
+    }
+
+    private void Publish(JobEvent item)
+    {
+        _events.Add(item);
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: model {Model}, {Width}×{Height}, {Tiles} tiles")]
+    private static partial void LogSubmitted(ILogger logger, string jobId, string model, int width, int height, int tiles);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: tile {Tile} failed on {Worker} (attempt {Attempt}): {Reason}")]
+    private static partial void LogTileRetry(ILogger logger, string jobId, int tile, string worker, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {State}: {Done}/{Total} tiles in {Seconds:F1} s {Error}")]
+    private static partial void LogFinished(ILogger logger, string jobId, JobState state, int done, int total, double seconds, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+}

@@ -1,0 +1,43 @@
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Placement;
+
+namespace OrleansStyle.Farm.Workers;
+
+/// <summary>
+/// A handle onto one device of this silo. Calls only enqueue work on the device's queue and await it, so the
+/// grain never blocks and many tiles (from many jobs) are in flight at once for the batcher to combine.
+/// </summary>
+[DevicePlacement]
+public sealed class DeviceWorkerGrain(DeviceServices devices, ILocalSiloDetails silo) : Grain, IDeviceWorkerGrain
+{
+    private DeviceQueue? _queue;
+
+    private DeviceQueue Queue => _queue ??= devices[WorkerAddress.TryParse(this.GetPrimaryKeyString(), out var address)
+        ? address.Device
+        : throw new InvalidOperationException($"Worker key '{this.GetPrimaryKeyString()}' is not SILO|DEVICE.")];
+
+    public async Task<TileResult> Render(TileWork work, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(work.Deadline, cancellationToken);
+        return await Queue.Enqueue(work, deadline.Token);
+    }
+
+    public async Task<FrozenStatistics> CaptureStatistics(StatisticsWork work, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        return await Queue.EnqueueStatistics(work, linked.Token);
+    }
+
+    public Task<WorkerLoad> GetLoad() => Task.FromResult(Queue.Load with { Silo = silo.SiloAddress.ToParsableString() });
+
+    private static CancellationTokenSource Deadline(DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (deadline is { } at)
+        {
+            source.CancelAfter(at - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        return source;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Hosting;
+using OrleansStyle.Farm.Jobs;
+
+namespace OrleansStyle.Farm.Tests;
+
+/// <summary>
+/// An in-process cluster of silos, each with its own device settings (silo 0 is the primary). Jobs are
+/// submitted through silo 0's grain factory, so coordinators live there and worker silos can be killed safely.
+/// </summary>
+internal sealed class FarmCluster : IAsyncDisposable
+{
+    private FarmCluster(InProcessTestCluster cluster) => Cluster = cluster;
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IGrainFactory Grains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+
+    public static async Task<FarmCluster> StartAsync(IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null)
+    {
+        var builder = new InProcessTestClusterBuilder((short)silos.Count);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var index = options.SiloName == "Primary" ? 0 : int.Parse(options.SiloName[(options.SiloName.LastIndexOf('_') + 1)..], CultureInfo.InvariantCulture);
+            silo.AddRenderFarm(
+                devices: silos[index],
+                models: m => m.Directory = FarmFixtures.ModelDirectory,
+                jobs: j =>
+                {
+                    j.TileSize = 96;
+                    j.Overlap = 24;
+                    j.ContextMargin = 24;
+                    jobs?.Invoke(j);
+                });
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        await cluster.WaitForLivenessToStabilizeAsync();
+        return new FarmCluster(cluster);
+    }
+
+    public static Action<DeviceOptions> Devices(params string[] devices) => options => options.Devices = [.. devices];
+
+    public static Action<DeviceOptions> NoDevices => options => options.Announce = false;
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Workers;
+
+namespace OrleansStyle.Farm.Tests;
+
+public sealed class PlacementTests
+{
+    [Fact]
+    public async Task Workers_land_on_the_silos_that_announce_their_devices_and_nowhere_else()
+    {
+        await using var farm = await FarmCluster.StartAsync(
+            [FarmCluster.NoDevices, FarmCluster.Devices("sim:0"), FarmCluster.Devices("sim:0", "sim:1")]);
+        var silos = farm.Cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).ToList();
+
+        var directory = farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<WorkerDirectory>();
+        var workers = await WaitForWorkers(directory, 3);
+
+        Assert.Equal(
+            new[] { (silos[1], "sim:0"), (silos[2], "sim:0"), (silos[2], "sim:1") }.Order().ToList(),
+            workers.Select(w => (w.Silo, w.Device)).Order().ToList());
+        Assert.DoesNotContain(workers, w => w.Silo == silos[0]);
+        foreach (var worker in workers)
+        {
+            var load = await farm.Grains.GetGrain<IDeviceWorkerGrain>(worker.Key).GetLoad();
+            Assert.Equal(worker.Silo, load.Silo);
+        }
+
+        // A worker for a device its silo does not have is refused, not placed elsewhere.
+        var missing = new WorkerAddress(silos[1], "sim:1");
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => farm.Grains.GetGrain<IDeviceWorkerGrain>(missing.Key).GetLoad());
+        Assert.Contains("does not announce device sim:1", error.ToString(), StringComparison.Ordinal);
+        var noDevices = new WorkerAddress(silos[0], "cpu");
+        await Assert.ThrowsAnyAsync<Exception>(() => farm.Grains.GetGrain<IDeviceWorkerGrain>(noDevices.Key).GetLoad());
+    }
+
+    /// <summary>Silo metadata reaches other silos shortly after they join.</summary>
+    internal static async Task<IReadOnlyList<WorkerAddress>> WaitForWorkers(WorkerDirectory directory, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var workers = directory.ActiveWorkers();
+            if (workers.Count >= count)
+            {
+                return workers;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return directory.ActiveWorkers();
+    }
+}
