@@ -12,6 +12,11 @@ internal static class RenderHelpers
     {
         using var output = new MemoryStream();
         var status = await new FarmRenderClient(grains).RenderAsync(request, output, OutputFormat.Png, cancellationToken: cancellationToken);
+        if (Environment.GetEnvironmentVariable("ORLEANSSTYLE_DUMP") is { Length: > 0 } dump)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(dump, request.JobId.Split('-')[0] + ".png"), output.ToArray(), cancellationToken);
+        }
+
         return (Decode(output.ToArray()), status);
     }
 

@@ -22,12 +22,6 @@ public sealed class TiledRenderTests
         using var model = FarmFixtures.Load(FarmFixtures.Multi);
         var whole = RenderHelpers.Quantised(model.Stylise(Pixels.PixelBufferConversions.ToPlanar(photo), StyleChoice.Trained(0, 0.7f), StyleChoice.Trained(1, 0.3f)));
         var psnr = StylisationQuality.Psnr(tiled, whole);
-        if (Environment.GetEnvironmentVariable("ORLEANSSTYLE_DUMP") is { } dump)
-        {
-            ImageWriter.Write(tiled.ToRgb24(), Path.Combine(dump, "tiled.png"));
-            ImageWriter.Write(whole.ToRgb24(), Path.Combine(dump, "whole.png"));
-        }
-
         Assert.True(psnr >= 40, $"tiled vs whole PSNR {psnr:F1} dB");
         Assert.True(StylisationQuality.Psnr(tiled, Pixels.PixelBufferConversions.ToPlanar(photo)) < 30, "the render must differ from the photo");
     }

@@ -42,7 +42,26 @@ public sealed record RenderJobSpec(
     [Id(10)]
     public string? Caller { get; init; }
 
-    /// <summary>AdaIN: long side the style images are encoded at, the same for every tile (0 = 512).</summary>
+    /// <summary>
+    /// Long side the style images are used at, the same for every tile. AdaIN: 0 = 512. Optimisation: 0 = the
+    /// picture's long side, at most <see cref="MaxOptimizationStyleSize"/>.
+    /// </summary>
     [Id(11)]
     public int StyleSize { get; init; }
+
+    [Id(12)]
+    public RenderMethod Method { get; init; } = RenderMethod.FeedForward;
+
+    /// <summary>Optimisation: iterations of the coarse pass on the thumbnail (0 = 300).</summary>
+    [Id(13)]
+    public int CoarseIterations { get; init; }
+
+    /// <summary>Optimisation: iterations of each tile's full-resolution refinement (0 = 100).</summary>
+    [Id(14)]
+    public int RefineIterations { get; init; }
+
+    /// <summary>The loss network optimisation jobs use (they need no model file).</summary>
+    public const string OptimizationNetwork = "resnet18";
+
+    public const int MaxOptimizationStyleSize = 2048;
 }

@@ -26,7 +26,22 @@ public sealed record TileWork(
     [Id(8)]
     public DateTimeOffset? Deadline { get; init; }
 
-    /// <summary>AdaIN: long side of the style images, fixed per job so every tile sees the same style statistics.</summary>
+    /// <summary>Long side of the style images, fixed per job so every tile sees the same style statistics.</summary>
     [Id(9)]
     public int StyleSize { get; init; }
+
+    [Id(10)]
+    public RenderMethod Method { get; init; } = RenderMethod.FeedForward;
+
+    /// <summary>Optimisation: where the tile starts (the coarse result, upsampled); null = the settings' initial image.</summary>
+    [Id(11)]
+    public PixelBuffer? Init { get; init; }
+
+    /// <summary>Optimisation: iterations for this tile.</summary>
+    [Id(12)]
+    public int Iterations { get; init; }
+
+    /// <summary>Optimisation: run the resolution pyramid (the coarse pass does; tile refinement does not).</summary>
+    [Id(13)]
+    public bool Pyramid { get; init; }
 }

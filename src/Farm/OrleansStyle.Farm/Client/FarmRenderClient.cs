@@ -82,6 +82,9 @@ public sealed class FarmRenderClient(IGrainFactory grains)
             StyleSize = request.StyleSize,
             Deadline = request.Deadline,
             Caller = request.Caller,
+            Method = request.Method,
+            CoarseIterations = request.CoarseIterations,
+            RefineIterations = request.RefineIterations,
         });
     }
 

@@ -21,6 +21,12 @@ public sealed record FarmRenderRequest(string JobId, PixelBuffer Content, string
 
     public string? Caller { get; init; }
 
-    /// <summary>Long side of the thumbnail statistics are frozen from.</summary>
+    public RenderMethod Method { get; init; } = RenderMethod.FeedForward;
+
+    public int CoarseIterations { get; init; }
+
+    public int RefineIterations { get; init; }
+
+    /// <summary>Long side of the thumbnail statistics are frozen from (and optimisation's coarse pass runs at).</summary>
     public int StatisticsSize { get; init; } = RenderJobSpec.StatisticsSize;
 }

@@ -26,6 +26,9 @@ public sealed partial class ModelCache(
 
     public IReadOnlyList<string> Loaded => [.. _recent.Select(e => e.Name)];
 
+    /// <summary>The ResNet-18 that AdaIN models encode with and optimisation jobs take their losses from.</summary>
+    public FeatureNetwork LossNetwork => _encoder ??= ResNetOnnxImporter.LoadDefault();
+
     public IStyleModel Get(string name)
     {
         var path = registry.Resolve(name);
@@ -55,7 +58,7 @@ public sealed partial class ModelCache(
         var info = StyleModelFile.ReadInfo(path);
         if (info.Kind == StyleModelKind.AdaIn)
         {
-            _encoder ??= ResNetOnnxImporter.LoadDefault();
+            _ = LossNetwork;
         }
 
         var model = StyleModelFile.Load(path, info.Kind == StyleModelKind.AdaIn ? _encoder : null, device);

@@ -20,11 +20,18 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
 {
     private const int DefaultStyleSize = 512;
 
-    public string BatchKey(TileWork work) => $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}";
+    public string BatchKey(TileWork work) => work.Method == RenderMethod.Optimize
+        ? $"optimize|{work.JobId}|{work.TileIndex}" // each optimisation is its own run
+        : $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}";
 
     public IReadOnlyList<PixelBuffer> Render(IReadOnlyList<TileWork> batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (batch[0].Method == RenderMethod.Optimize)
+        {
+            return [.. batch.Select(work => Optimize(work, cancellationToken).ToPixelBuffer())];
+        }
+
         var model = models.Get(batch[0].Model);
         var statistics = new List<NormStatistics>();
         try
@@ -70,6 +77,35 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
     }
 
     public void Dispose() => models.Dispose();
+
+    /// <summary>
+    /// Gatys optimisation of one tile (or of the whole thumbnail in the coarse pass), with the job's fixed style size so
+    /// every tile is pulled towards the same style statistics, started from the upsampled coarse result.
+    /// </summary>
+    private PlanarImage Optimize(TileWork work, CancellationToken cancellationToken)
+    {
+        var content = work.Content.ToPlanar();
+        var regions = work.Regions.Select(region => new StyleRegion(
+            region.Mask is { } mask ? StyleRequest.FitMask(mask.ToPlanar(), content.Width, content.Height, stretch: true) : null,
+            [.. region.Styles.Select(style => new StyleSource(
+                style.Image?.ToPlanar() ?? throw new InvalidJobException($"Style '{style.Name}': optimisation needs the style image."),
+                style.Weight) { Name = style.Name })])).ToList();
+        var settings = new OptimizationSettings
+        {
+            Size = Math.Max(content.Width, content.Height),
+            Iterations = Math.Max(1, work.Iterations),
+            PyramidMinSize = work.Pyramid ? new OptimizationSettings().PyramidMinSize : 0,
+            StyleLongSide = work.StyleSize,
+            Color = work.Color switch
+            {
+                ColorControlMode.LuminanceOnly => ColorMode.LuminanceOnly,
+                ColorControlMode.PreserveContentColors => ColorMode.PreserveContentColors,
+                _ => ColorMode.Style,
+            },
+        };
+        var request = new StyleRequest(content, regions, settings) { InitImage = work.Init?.ToPlanar() };
+        return new GatysStylizer(models.LossNetwork, device).Run(request, cancellationToken: cancellationToken);
+    }
 
     internal static NormStatisticsSnapshot ToSnapshot(FrozenStatistics statistics) =>
         new([.. statistics.Points.Select(p => new NormStatisticsPoint(p.Index, p.Mean, p.Std))]);

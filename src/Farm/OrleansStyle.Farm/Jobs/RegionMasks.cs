@@ -24,21 +24,25 @@ public sealed class RegionMasks
     }
 
     public ImmutableArray<RegionSpec> ForWindow(PixelRect window) =>
-        [.. _regions.Select((region, i) => _masks[i] is { } mask ? region with { Mask = Cut(mask, window).ToPixelBuffer() } : region)];
+        [.. _regions.Select((region, i) => _masks[i] is { } mask ? region with { Mask = Cut(mask, window, _width, _height).ToPixelBuffer() } : region)];
 
-    private PlanarImage Cut(PlanarImage mask, PixelRect window)
+    /// <summary>
+    /// The part of <paramref name="image"/> (the whole picture at any resolution with its aspect ratio) under a
+    /// window of the <paramref name="width"/>×<paramref name="height"/> picture, at the window's size.
+    /// </summary>
+    public static PlanarImage Cut(PlanarImage image, PixelRect window, int width, int height)
     {
-        if (mask.Width == _width && mask.Height == _height)
+        if (image.Width == width && image.Height == height)
         {
-            return mask.Crop(window.X, window.Y, window.Width, window.Height);
+            return image.Crop(window.X, window.Y, window.Width, window.Height);
         }
 
-        var scaleX = (double)mask.Width / _width;
-        var scaleY = (double)mask.Height / _height;
+        var scaleX = (double)image.Width / width;
+        var scaleY = (double)image.Height / height;
         var x0 = (int)Math.Floor(window.X * scaleX);
         var y0 = (int)Math.Floor(window.Y * scaleY);
-        var x1 = Math.Min(mask.Width, (int)Math.Ceiling((window.X + window.Width) * scaleX));
-        var y1 = Math.Min(mask.Height, (int)Math.Ceiling((window.Y + window.Height) * scaleY));
-        return mask.Crop(x0, y0, Math.Max(1, x1 - x0), Math.Max(1, y1 - y0)).Resize(window.Width, window.Height);
+        var x1 = Math.Min(image.Width, (int)Math.Ceiling((window.X + window.Width) * scaleX));
+        var y1 = Math.Min(image.Height, (int)Math.Ceiling((window.Y + window.Height) * scaleY));
+        return image.Crop(x0, y0, Math.Max(1, x1 - x0), Math.Max(1, y1 - y0)).Resize(window.Width, window.Height);
     }
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using OrleansStyle.Imaging;
 using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
 using OrleansStyle.Farm.Workers;
 
@@ -35,6 +37,7 @@ public sealed partial class RenderJobGrain(
     private JobStatus? _status;
     private Stopwatch? _clock;
     private string? _cancelReason;
+    private PlanarImage? _coarse;
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -126,7 +129,14 @@ public sealed partial class RenderJobGrain(
             problems.Add($"The picture is {spec.Width}×{spec.Height}: give a positive size of at most {_options.MaxPixels} pixels.");
         }
 
-        if (!models.Contains(spec.Model))
+        if (spec.Method == RenderMethod.Optimize)
+        {
+            if (spec.Regions.SelectMany(r => r.Styles).Any(s => s.Image is null))
+            {
+                problems.Add("Optimisation jobs need every style as an image.");
+            }
+        }
+        else if (!models.Contains(spec.Model))
         {
             throw new ModelNotFoundException($"No model '{spec.Model}'. Known models: {string.Join(", ", models.Names())}.");
         }
@@ -214,8 +224,16 @@ public sealed partial class RenderJobGrain(
         var token = _cancellation.Token;
         try
         {
-            var statistics = await CaptureStatisticsAsync(token);
-            await RenderTilesAsync(statistics, token);
+            if (_spec!.Method == RenderMethod.Optimize)
+            {
+                _coarse = (await RenderCoarseAsync(token)).ToPlanar();
+                await RenderTilesAsync(null, token);
+            }
+            else
+            {
+                await RenderTilesAsync(await CaptureStatisticsAsync(token), token);
+            }
+
             _source = null; // the picture is no longer needed; finished tiles stay for watchers
             Finish(JobState.Completed, null);
         }
@@ -241,6 +259,40 @@ public sealed partial class RenderJobGrain(
             DelayDeactivation(_options.KeepFinishedJobsFor);
         }
     }
+
+    /// <summary>Optimisation, coarse pass: the whole picture at thumbnail size (with its pyramid) on one worker.</summary>
+    private async Task<PixelBuffer> RenderCoarseAsync(CancellationToken token)
+    {
+        var spec = _spec!;
+        var thumbnailLongSide = Math.Max(spec.Thumbnail.Width, spec.Thumbnail.Height);
+        var work = new TileWork(JobId, -1, spec.Model, spec.Thumbnail, spec.Regions, null)
+        {
+            Method = RenderMethod.Optimize,
+            Color = spec.Color,
+            Deadline = spec.Deadline,
+            Iterations = spec.CoarseIterations > 0 ? spec.CoarseIterations : 300,
+            Pyramid = true,
+            StyleSize = Math.Max(16, (int)Math.Round(OptimizationStyleSize() * (double)thumbnailLongSide / Math.Max(spec.Width, spec.Height))),
+        };
+        var router = new TileRouter(_options);
+        for (var attempt = 1; ; attempt++)
+        {
+            var worker = router.Pick(directory.ActiveWorkers())
+                ?? throw new InvalidOperationException("No device workers are available in the cluster: start a silo with a device.");
+            try
+            {
+                return (await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Render(work, token)).Pixels;
+            }
+            catch (Exception exception) when (IsRetryable(exception, token) && attempt < _options.MaxAttemptsPerTile)
+            {
+                router.Failed(worker);
+            }
+        }
+    }
+
+    private int OptimizationStyleSize() => _spec!.StyleSize > 0
+        ? _spec.StyleSize
+        : Math.Min(Math.Max(_spec.Width, _spec.Height), RenderJobSpec.MaxOptimizationStyleSize);
 
     private async Task<FrozenStatistics?> CaptureStatisticsAsync(CancellationToken token)
     {
@@ -291,6 +343,18 @@ public sealed partial class RenderJobGrain(
                     Deadline = spec.Deadline,
                     StyleSize = spec.StyleSize,
                 };
+                if (spec.Method == RenderMethod.Optimize)
+                {
+                    // Refine at full resolution from the coarse result, against the picture's style size.
+                    work = work with
+                    {
+                        Method = RenderMethod.Optimize,
+                        Init = RegionMasks.Cut(_coarse!, window, spec.Width, spec.Height).ToPixelBuffer(),
+                        Iterations = spec.RefineIterations > 0 ? spec.RefineIterations : 100,
+                        StyleSize = OptimizationStyleSize(),
+                    };
+                }
+
                 inFlight[GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Render(work, token)] = (tile, worker);
                 router.Started(worker);
             }
@@ -347,11 +411,11 @@ public sealed partial class RenderJobGrain(
         var keep = _tiling!.Keep(tile);
         var pixels = keep.Width == result.Pixels.Width && keep.Height == result.Pixels.Height
             ? result.Pixels
-            : Pixels.PixelBufferConversions.Crop(result.Pixels, keep);
+            : result.Pixels.Crop(keep);
         var done = _status!.TilesDone + 1;
         var elapsed = _clock!.Elapsed;
         _status = _status with { TilesDone = done, Eta = elapsed / done * (_status.TilesTotal - done) };
-        var rect = Pixels.PixelBufferConversions.ToRect(_tiling.Layout.Tiles[tile]);
+        var rect = _tiling.Layout.Tiles[tile].ToRect();
         Publish(new TileRendered(_events.Count, tile, rect, pixels, _status));
     }
 

@@ -38,9 +38,9 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
             var (levelWidth, levelHeight) = levels[level];
             var iterations = level == levels.Count - 1 ? settings.Iterations : settings.PyramidIterations;
             var levelContent = Resize(content, levelWidth, levelHeight);
-            var init = current is null
-                ? Initial(levelContent, prepared, settings)
-                : Resize(current, levelWidth, levelHeight);
+            var init = current is not null ? Resize(current, levelWidth, levelHeight)
+                : request.InitImage is { } start ? Resize(start.ToTensor(_device), levelWidth, levelHeight)
+                : Initial(levelContent, prepared, settings);
             current = OptimizeLevel(request, prepared, levelContent, init, level, levels.Count, iterations, progress, cancellationToken);
         }
 
@@ -145,8 +145,8 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
                 {
                     var source = region.Styles[s];
                     var styleImage = prepared.Styles[r][s].ToTensor(_device);
-                    var (styleWidth, styleHeight) = FitLongSide(
-                        source.Image.Width, source.Image.Height, (int)Math.Round(Math.Max(width, height) * settings.StyleScale));
+                    var styleLongSide = settings.StyleLongSide > 0 ? settings.StyleLongSide : (int)Math.Round(Math.Max(width, height) * settings.StyleScale);
+                    var (styleWidth, styleHeight) = FitLongSide(source.Image.Width, source.Image.Height, styleLongSide);
                     styleImage = Resize(styleImage, styleWidth, styleHeight);
                     var styleMask = source.Mask is null ? null : Resize(source.Mask.ToTensor(_device), styleWidth, styleHeight);
                     var taps = settings.StyleTaps.Keys.Where(t => source.Taps is null || source.Taps.Contains(t)).ToList();

@@ -105,6 +105,12 @@ public sealed record OptimizationSettings
     /// <summary>Style image long side relative to the content's: above 1 enlarges the painting, so strokes get larger; below 1 finer.</summary>
     public float StyleScale { get; init; } = 1f;
 
+    /// <summary>
+    /// The style images' long side in pixels, overriding <see cref="StyleScale"/> (0 = relative to the content).
+    /// Tiles of one picture use the picture's style size, so every tile is pulled towards the same targets.
+    /// </summary>
+    public int StyleLongSide { get; init; }
+
     public ColorMode Color { get; init; } = ColorMode.Style;
 
     public LuminanceSpace LuminanceSpace { get; init; } = LuminanceSpace.Lab;
@@ -128,6 +134,11 @@ public sealed record OptimizationSettings
         if (PyramidIterations < 0)
         {
             problems.Add("PyramidIterations must be 0 or more.");
+        }
+
+        if (StyleLongSide is < 0 or > 16_384)
+        {
+            problems.Add($"StyleLongSide {StyleLongSide} is out of range: use 0 (relative to the content) or up to 16384 pixels.");
         }
 
         if (StyleScale is <= 0.05f or > 8f)

@@ -21,6 +21,12 @@ public sealed record StyleRegion(PlanarImage? Mask, IReadOnlyList<StyleSource> S
 
 public sealed record StyleRequest(PlanarImage Content, IReadOnlyList<StyleRegion> Regions, OptimizationSettings Settings)
 {
+    /// <summary>
+    /// Where the optimisation starts instead of <see cref="OptimizationSettings.Init"/> (resized to the first level),
+    /// e.g. the upsampled coarse result of the whole picture when a farm refines it tile by tile.
+    /// </summary>
+    public PlanarImage? InitImage { get; init; }
+
     /// <summary>A single style over the whole image.</summary>
     public static StyleRequest Single(PlanarImage content, PlanarImage style, OptimizationSettings settings) =>
         new(content, [new StyleRegion(null, [new StyleSource(style)])], settings);
