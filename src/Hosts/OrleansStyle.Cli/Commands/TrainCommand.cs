@@ -43,7 +43,7 @@ internal static class TrainCommand
         var baseModel = new Option<string?>("--base") { Description = "multi: a trained single- or multi-style model; its styles are kept and only the new styles' γ/β are trained." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint (model + optimizer state) every N steps; 0 = only when interrupted.", DefaultValueFactory = _ => 1000 };
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint path (default: OUTPUT with .checkpoint.safetensors)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used, only --steps may change)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used, only --steps may change, and --style-size to fine-tune the stroke scale)." };
         var preview = new Option<string?>("--preview") { Description = "A photo to stylise with the current network every --preview-every steps (PNG beside OUTPUT)." };
         var previewEvery = new Option<int>("--preview-every") { Description = "Steps between previews.", DefaultValueFactory = _ => 500 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for Torch; 0 = Torch's default (one per core).", DefaultValueFactory = _ => 0 };
@@ -90,7 +90,7 @@ internal static class TrainCommand
             FeedForwardTrainer trainer;
             if (parse.GetValue(resume) is { } resumePath)
             {
-                trainer = FeedForwardTrainer.Resume(Path.GetFullPath(resumePath), lossNetwork, contentData, styleData, device);
+                trainer = FeedForwardTrainer.Resume(Path.GetFullPath(resumePath), lossNetwork, contentData, styleData, device, parse.GetValue(styleSize));
             }
             else
             {

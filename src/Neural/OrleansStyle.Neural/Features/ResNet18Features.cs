@@ -27,6 +27,10 @@ public sealed class ResNet18Features : FeatureNetwork
     private readonly ModuleList<ModuleList<BasicBlock>> layers;
     private readonly Tensor bgr_mean;
 
+    // Held for the process: an implicit float→Scalar temporary can be finalised while libtorch still reads it
+    // ("Unknown scalar type", seen once in ~400 training steps on this hot path).
+    private static readonly Scalar PixelScale = 255f.ToScalar();
+
     private readonly List<string> _taps = [];
 
     public ResNet18Features(IReadOnlyList<int> blocksPerStage, IReadOnlyList<float> bgrMean)
@@ -91,7 +95,7 @@ public sealed class ResNet18Features : FeatureNetwork
         var width = image.shape[3];
 
         // RGB in [0, 1] → BGR in [0, 255] minus the ImageNet channel means, as the CNTK graph expects.
-        var bgr = image.flip(1).mul(255f).sub(bgr_mean);
+        var bgr = image.flip(1).mul(PixelScale).sub(bgr_mean);
         var padded = PadToStride(bgr);
         var found = ExtractPreprocessed(padded, taps);
 

@@ -154,7 +154,12 @@ public sealed class FeedForwardTrainer : IDisposable
     /// Continues from a checkpoint written by <see cref="SaveCheckpoint"/>: same options, weights and optimizer
     /// state. Give the same content and style data the run started with.
     /// </summary>
-    public static FeedForwardTrainer Resume(string checkpoint, FeatureNetwork lossNetwork, TrainingData content, TrainingData styles, Device? device = null)
+    /// <param name="styleSize">
+    /// A new long side for the style images (single/multi), to fine-tune the stroke scale from a checkpoint; null keeps
+    /// the checkpoint's, which makes the resumed run step-for-step identical to an uninterrupted one.
+    /// </param>
+    public static FeedForwardTrainer Resume(
+        string checkpoint, FeatureNetwork lossNetwork, TrainingData content, TrainingData styles, Device? device = null, int? styleSize = null)
     {
         var file = SafeTensors.Read(checkpoint);
         if (!file.Metadata.TryGetValue("training_options", out var json) || !file.Metadata.TryGetValue("checkpoint_step", out var stepText))
@@ -163,6 +168,11 @@ public sealed class FeedForwardTrainer : IDisposable
         }
 
         var options = TrainingOptions.FromJson(json, checkpoint);
+        if (styleSize is { } size && size != options.StyleSize)
+        {
+            options = options with { StyleSize = size };
+        }
+
         var info = StyleModelInfo.FromMetadata(file.Metadata, checkpoint);
         if (!int.TryParse(stepText, NumberStyles.None, CultureInfo.InvariantCulture, out var step))
         {
