@@ -39,6 +39,9 @@ public sealed partial class RenderJobGrain(
     private string? _cancelReason;
     private PlanarImage? _coarse;
 
+    // Masks and style images ride in the spec and in every tile's work: keep them far below Orleans' message cap.
+    private const int MaxInlineBytes = 16 << 20;
+
     private string JobId => this.GetPrimaryKeyString();
 
     public Task<JobStatus> Submit(RenderJobSpec spec)
@@ -158,6 +161,11 @@ public sealed partial class RenderJobGrain(
                 if (region.Mask is { } mask)
                 {
                     problems.AddRange(mask.Validate($"Region {r}'s mask"));
+                    if (mask.ByteCount > MaxInlineBytes)
+                    {
+                        problems.Add($"Region {r}'s mask is {mask.Width}×{mask.Height}: send masks of at most {MaxInlineBytes >> 20} MiB (a lower resolution is scaled to each tile).");
+                    }
+
                     if (mask.Channels != 1)
                     {
                         problems.Add($"Region {r}'s mask has {mask.Channels} channels: masks are one grey channel.");
@@ -171,11 +179,21 @@ public sealed partial class RenderJobGrain(
                 foreach (var style in region.Styles.Where(s => s.Image is not null))
                 {
                     problems.AddRange(style.Image!.Validate($"Style image '{style.Name}'"));
+                    if (style.Image.ByteCount > MaxInlineBytes)
+                    {
+                        problems.Add($"Style image '{style.Name}' is {style.Image.Width}×{style.Image.Height}: send style images of at most {MaxInlineBytes >> 20} MiB.");
+                    }
+
                 }
             }
         }
 
         problems.AddRange(spec.Thumbnail.Validate("The thumbnail"));
+        if (spec.Thumbnail.ByteCount > MaxInlineBytes)
+        {
+            problems.Add($"The thumbnail is {spec.Thumbnail.Width}×{spec.Thumbnail.Height}: a long side of {RenderJobSpec.StatisticsSize} is plenty.");
+        }
+
         if (spec.Thumbnail.Channels != 3 || !SameAspect(spec.Thumbnail.Width, spec.Thumbnail.Height, spec.Width, spec.Height))
         {
             problems.Add($"The thumbnail is {spec.Thumbnail.Width}×{spec.Thumbnail.Height}×{spec.Thumbnail.Channels}: it must be RGB with the picture's aspect ratio.");
