@@ -43,7 +43,8 @@ internal static class TrainCommand
         var baseModel = new Option<string?>("--base") { Description = "multi: a trained single- or multi-style model; its styles are kept and only the new styles' γ/β are trained." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint (model + optimizer state) every N steps; 0 = only when interrupted.", DefaultValueFactory = _ => 1000 };
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint path (default: OUTPUT with .checkpoint.safetensors)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used, only --steps may change, and --style-size to fine-tune the stroke scale)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used; --steps, and for fine-tuning --style-size and --style-taps, may change)." };
+        var styleTaps = new Option<string?>("--style-taps") { Description = "Style loss taps and weights, e.g. stem=15,layer1=1,layer2=1 (default: stem=15, layer1–3=1; adain: stem and each stage up to the encoder tap, 1 each)." };
         var preview = new Option<string?>("--preview") { Description = "A photo to stylise with the current network every --preview-every steps (PNG beside OUTPUT)." };
         var previewEvery = new Option<int>("--preview-every") { Description = "Steps between previews.", DefaultValueFactory = _ => 500 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for Torch; 0 = Torch's default (one per core).", DefaultValueFactory = _ => 0 };
@@ -58,7 +59,7 @@ internal static class TrainCommand
             """)
         {
             kind, content, styles, output, size, batch, steps, learningRate, contentWeight, styleWeight, tvWeight, width, seed,
-            styleSize, loss, encoderTap, baseModel, checkpointEvery, checkpointPath, resume, preview, previewEvery, threads,
+            styleSize, styleTaps, loss, encoderTap, baseModel, checkpointEvery, checkpointPath, resume, preview, previewEvery, threads,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -90,7 +91,11 @@ internal static class TrainCommand
             FeedForwardTrainer trainer;
             if (parse.GetValue(resume) is { } resumePath)
             {
-                trainer = FeedForwardTrainer.Resume(Path.GetFullPath(resumePath), lossNetwork, contentData, styleData, device, parse.GetValue(styleSize));
+                trainer = FeedForwardTrainer.Resume(Path.GetFullPath(resumePath), lossNetwork, contentData, styleData, device, options => options with
+                {
+                    StyleSize = parse.GetValue(styleSize) ?? options.StyleSize,
+                    StyleTaps = ParseTaps(parse.GetValue(styleTaps)) ?? options.StyleTaps,
+                });
             }
             else
             {
@@ -111,6 +116,7 @@ internal static class TrainCommand
                     StyleSize = parse.GetValue(styleSize) ?? defaults.StyleSize,
                     StyleLoss = parse.GetValue(loss) ?? defaults.StyleLoss,
                     EncoderTap = parse.GetValue(encoderTap) ?? defaults.EncoderTap,
+                    StyleTaps = ParseTaps(parse.GetValue(styleTaps)),
                 };
                 using var baseStyles = LoadBase(parse.GetValue(baseModel), lossNetwork);
                 trainer = FeedForwardTrainer.Create(lossNetwork, options, contentData, styleData, baseStyles, device);
@@ -257,5 +263,28 @@ internal static class TrainCommand
         {
             throw new DirectoryNotFoundException($"The output folder {directory} does not exist.");
         }
+    }
+
+    /// <summary>"stem=15,layer1=1" → taps and weights; null when not given.</summary>
+    private static Dictionary<string, float>? ParseTaps(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var taps = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pieces = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pieces.Length != 2 || !float.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight))
+            {
+                throw new ArgumentException($"--style-taps: '{part}' is not TAP=WEIGHT (e.g. stem=15,layer1=1).");
+            }
+
+            taps[pieces[0]] = weight;
+        }
+
+        return taps;
     }
 }

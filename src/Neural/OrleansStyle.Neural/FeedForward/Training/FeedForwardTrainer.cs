@@ -154,12 +154,13 @@ public sealed class FeedForwardTrainer : IDisposable
     /// Continues from a checkpoint written by <see cref="SaveCheckpoint"/>: same options, weights and optimizer
     /// state. Give the same content and style data the run started with.
     /// </summary>
-    /// <param name="styleSize">
-    /// A new long side for the style images (single/multi), to fine-tune the stroke scale from a checkpoint; null keeps
-    /// the checkpoint's, which makes the resumed run step-for-step identical to an uninterrupted one.
+    /// <param name="fineTune">
+    /// Changes to the checkpoint's loss settings (style size, style tap weights) for fine-tuning; null keeps them,
+    /// which makes the resumed run step-for-step identical to an uninterrupted one.
     /// </param>
     public static FeedForwardTrainer Resume(
-        string checkpoint, FeatureNetwork lossNetwork, TrainingData content, TrainingData styles, Device? device = null, int? styleSize = null)
+        string checkpoint, FeatureNetwork lossNetwork, TrainingData content, TrainingData styles, Device? device = null,
+        Func<TrainingOptions, TrainingOptions>? fineTune = null)
     {
         var file = SafeTensors.Read(checkpoint);
         if (!file.Metadata.TryGetValue("training_options", out var json) || !file.Metadata.TryGetValue("checkpoint_step", out var stepText))
@@ -168,9 +169,9 @@ public sealed class FeedForwardTrainer : IDisposable
         }
 
         var options = TrainingOptions.FromJson(json, checkpoint);
-        if (styleSize is { } size && size != options.StyleSize)
+        if (fineTune is not null)
         {
-            options = options with { StyleSize = size };
+            options = fineTune(options);
         }
 
         var info = StyleModelInfo.FromMetadata(file.Metadata, checkpoint);

@@ -1,0 +1,119 @@
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using OrleansStyle.Farm.Client;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Workers;
+using OrleansStyle.Imaging;
+
+namespace OrleansStyle.Gateway.Errors;
+
+/// <summary>
+/// The outermost interceptor: turns every exception a service lets escape into an RpcException with the right
+/// status, so a bad request never surfaces as UNKNOWN and nothing a caller sends can take the process down.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    internal RpcException Map(Exception exception, ServerCallContext context)
+    {
+        switch (exception)
+        {
+            case ImageRejectedException rejected:
+                return GatewayErrors.InvalidArgument("image", rejected.Message, ReasonName(rejected.Reason));
+            case InvalidJobException invalid:
+                return GatewayErrors.InvalidArgument("header", invalid.Message, "INVALID_JOB");
+            case ModelNotFoundException missing:
+                return GatewayErrors.NotFound(missing.Message, "MODEL_NOT_FOUND");
+            case DeviceOverloadedException overloaded:
+                return GatewayErrors.ResourceExhausted(overloaded.Message, "DEVICES_OVERLOADED");
+            case FarmJobFailedException failed when failed.Status.State == JobState.Cancelled:
+                return GatewayErrors.Build(Code.Cancelled, failed.Message, "JOB_CANCELLED");
+            case FarmJobFailedException failed when DeadlinePassed(context):
+                return GatewayErrors.Build(Code.DeadlineExceeded, failed.Message, "JOB_DEADLINE");
+            case FarmJobFailedException failed:
+                return GatewayErrors.Build(Code.Aborted, failed.Message, "JOB_FAILED");
+            case OperationCanceledException or TimeoutException when DeadlinePassed(context):
+                return GatewayErrors.Build(Code.DeadlineExceeded, "The call's deadline passed before the work finished.", "DEADLINE");
+            case OperationCanceledException:
+                return GatewayErrors.Build(Code.Cancelled, "The call was cancelled.", "CANCELLED");
+            case SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException:
+                LogFailure(logger, exception, context.Method);
+                return GatewayErrors.Build(Code.Unavailable, "The render farm cannot be reached right now; retry shortly.", "FARM_UNAVAILABLE");
+            default:
+                LogFailure(logger, exception, context.Method);
+                return GatewayErrors.Build(Code.Internal, $"The gateway failed ({exception.GetType().Name}); the operator's log has the details.", "INTERNAL");
+        }
+    }
+
+    internal static string ReasonName(ImageRejectionReason reason) => reason switch
+    {
+        ImageRejectionReason.Empty => "IMAGE_EMPTY",
+        ImageRejectionReason.TooLarge => "IMAGE_TOO_LARGE",
+        ImageRejectionReason.UnsupportedFormat => "IMAGE_UNSUPPORTED_FORMAT",
+        ImageRejectionReason.InvalidDimensions => "IMAGE_INVALID_DIMENSIONS",
+        ImageRejectionReason.TooManyPixels => "IMAGE_TOO_MANY_PIXELS",
+        ImageRejectionReason.Truncated => "IMAGE_TRUNCATED",
+        ImageRejectionReason.Corrupt => "IMAGE_CORRUPT",
+        _ => "IMAGE_REJECTED",
+    };
+
+    private static bool DeadlinePassed(ServerCallContext context) => context.Deadline <= DateTime.UtcNow;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string method);
+}

@@ -1,0 +1,45 @@
+namespace OrleansStyle.Gateway.Options;
+
+/// <summary>
+/// Limits and security of the gRPC gateway. Bound from <c>OrleansStyle:Gateway</c>. Streaming calls lift Kestrel's
+/// request body limits, so every limit here is enforced by the gateway's own code.
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "OrleansStyle:Gateway";
+
+    /// <summary>The largest message a client may send: one image chunk of at most 1 MiB plus framing.</summary>
+    public const int MaxChunkBytes = 1 << 20;
+
+    /// <summary>Bytes of all images of one render together (content, style images, masks).</summary>
+    public long MaxUploadBytes { get; set; } = 256L << 20;
+
+    /// <summary>Largest image, in megapixels, that the gateway decodes (content, style images and masks each).</summary>
+    public double MaxMegapixels { get; set; } = 64;
+
+    /// <summary>How long one render or attach stream may last, whatever deadline the caller gives.</summary>
+    public TimeSpan MaxStreamDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Render calls one caller may have open at once.</summary>
+    public int MaxConcurrentJobsPerCaller { get; set; } = 4;
+
+    /// <summary>Calls one caller may start per minute (a token bucket); 0 turns rate limiting off.</summary>
+    public int RequestsPerMinutePerCaller { get; set; } = 600;
+
+    /// <summary>Callers must send an <c>x-api-key</c> header with one of <see cref="ApiKeys"/>.</summary>
+    public bool RequireApiKey { get; set; } = true;
+
+    /// <summary>Caller name → key. The name is what logs and per-caller limits use.</summary>
+    public Dictionary<string, string> ApiKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Bytes of encoded result per <c>ResultChunk</c> (at most 1 MiB).</summary>
+    public int ResultChunkBytes { get; set; } = 512 << 10;
+
+    /// <summary>Serve gRPC-Web (browsers) as well; needs TLS or a proxy that speaks HTTP/1.1 to the gateway.</summary>
+    public bool EnableGrpcWeb { get; set; }
+
+    /// <summary>Serve gRPC server reflection (grpcurl, Postman) describing the API.</summary>
+    public bool EnableReflection { get; set; } = true;
+
+    public long MaxPixels => (long)Math.Round(MaxMegapixels * 1_000_000);
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Gateway.Options;
+
+namespace OrleansStyle.Gateway.Security;
+
+/// <summary>
+/// Checks the <c>x-api-key</c> metadata header against the configured keys and records the caller's name. Health
+/// checks stay open so orchestrators can probe the gateway without a key.
+/// </summary>
+public sealed partial class ApiKeyInterceptor : Interceptor
+{
+    private readonly bool _required;
+    private readonly (string Caller, byte[] Hash)[] _keys;
+    private readonly ILogger<ApiKeyInterceptor> _logger;
+
+    public ApiKeyInterceptor(IOptions<GatewayOptions> options, ILogger<ApiKeyInterceptor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _required = options.Value.RequireApiKey;
+        // Compare hashes in fixed time so the comparison leaks neither the key nor its length.
+        _keys = [.. options.Value.ApiKeys.Select(pair => (pair.Key, SHA256.HashData(Encoding.UTF8.GetBytes(pair.Value))))];
+        _logger = logger;
+    }
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(request, context);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(requestStream, context);
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(request, responseStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Authenticate(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private void Authenticate(ServerCallContext context)
+    {
+        if (context.Method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var presented = context.RequestHeaders.GetValue(CallerIdentity.ApiKeyHeader);
+        if (presented is { Length: > 0 })
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+            string? caller = null;
+            foreach (var (name, key) in _keys)
+            {
+                if (CryptographicOperations.FixedTimeEquals(hash, key))
+                {
+                    caller = name;
+                }
+            }
+
+            if (caller is not null)
+            {
+                CallerIdentity.Set(context, caller);
+                return;
+            }
+
+            if (_required)
+            {
+                LogRejected(_logger, context.Method, CallerIdentity.FromPeer(context.Peer), "an unknown key");
+                throw new RpcException(new Status(StatusCode.Unauthenticated, $"The {CallerIdentity.ApiKeyHeader} header holds no valid API key: ask the operator for one."));
+            }
+        }
+        else if (_required)
+        {
+            LogRejected(_logger, context.Method, CallerIdentity.FromPeer(context.Peer), "no key");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"Send an API key in the {CallerIdentity.ApiKeyHeader} metadata header."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Problem}")]
+    private static partial void LogRejected(ILogger logger, string method, string peer, string problem);
+}
