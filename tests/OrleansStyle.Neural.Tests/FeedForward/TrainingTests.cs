@@ -57,6 +57,25 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void Fine_tuning_from_a_checkpoint_uses_the_new_style_settings_and_continues_from_its_weights()
+    {
+        var checkpoint = Path.Combine(_directory, "fine-tune.safetensors");
+        using var original = Create(StyleModelKind.Multi);
+        original.TrainStep();
+        original.SaveCheckpoint(checkpoint);
+        var loss = original.TrainStep().Style;
+
+        using var tuned = FeedForwardTrainer.Resume(
+            checkpoint, TestNetworks.ResNet18, Photos, StylesFor(StyleModelKind.Multi),
+            fineTune: options => options with { StyleSize = 128, StyleTaps = new Dictionary<string, float> { ["stem"] = 30f, ["layer1"] = 1f } });
+
+        Assert.Equal(1, tuned.Step);
+        Assert.Equal(128, tuned.Options.StyleSize);
+        Assert.Equal(30f, tuned.Options.EffectiveStyleTaps["stem"]);
+        Assert.NotEqual(loss, tuned.TrainStep().Style); // other targets, same starting weights
+    }
+
+    [Fact]
     public void Another_seed_trains_other_weights()
     {
         using var first = Create(StyleModelKind.Single);

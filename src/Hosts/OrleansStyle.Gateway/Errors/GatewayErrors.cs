@@ -18,6 +18,18 @@ public static class GatewayErrors
             FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = description } },
         });
 
+    /// <summary>Every problem of a request at once, so the caller can fix them in one go.</summary>
+    public static RpcException InvalidArguments(IReadOnlyList<(string Field, string Description)> violations, string? reason = null)
+    {
+        var badRequest = new BadRequest();
+        foreach (var (field, description) in violations)
+        {
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        }
+
+        return Build(Code.InvalidArgument, string.Join(" ", violations.Select(v => $"{v.Field}: {v.Description}")), reason, badRequest);
+    }
+
     public static RpcException NotFound(string message, string? reason = null) => Build(Code.NotFound, message, reason);
 
     public static RpcException ResourceExhausted(string message, string reason) => Build(Code.ResourceExhausted, message, reason);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Reproduces the bundled models (CPU, deterministic for the fixed seed). Training data: the natural photos of
+# Debian's mate-backgrounds package plus five photos from ../shared/images/content; tubingen, golden_gate and
+# sailboat are held out for the quality figures. Styles: only the public-domain paintings.
+# Takes about 4 hours on 2 CPU cores (2 threads); see README.md here for each run's time and losses.
+set -euo pipefail
+cd "$(dirname "$0")"
+repo=$(cd .. && pwd)
+images=${ORLEANSSTYLE_SHARED_IMAGES:-$repo/../shared/images}
+data=${TRAIN_DATA:-/tmp/orleansstyle-train-data}
+
+mkdir -p "$data"
+ln -sf /usr/share/backgrounds/mate/nature/*.jpg "$data/"
+for photo in chicago cornell flowers modern newyork; do ln -sf "$images/content/$photo.jpg" "$data/"; done
+
+dotnet build "$repo/src/Hosts/OrleansStyle.Cli" -c Release -v q --nologo >/dev/null
+cli="$repo/src/Hosts/OrleansStyle.Cli/bin/Release/net10.0/orleans-style"
+styles=("$images/style/starry_night.jpg" "$images/style/the_scream.jpg" "$images/style/woman-with-hat-matisse.jpg" "$images/style/mondrian.jpg")
+
+# Multi-style (conditional instance norm), width 16: 2800 steps with the paintings at 256 px, then fine-tuned
+# with the paintings at 512 px so strokes are large enough at a 512-px render.
+"$cli" train --kind multi --content "$data" --style "${styles[@]}" --width 16 --style-weight 3 --steps 2800 \
+  -o /tmp/multi4-base.safetensors --checkpoint /tmp/multi4-base.checkpoint.safetensors --checkpoint-every 200
+"$cli" train --resume /tmp/multi4-base.checkpoint.safetensors --style-size 512 --content "$data" --style "${styles[@]}" \
+  --steps "${MULTI_STEPS:-4000}" -o multi4.safetensors --checkpoint /tmp/multi4.checkpoint.safetensors --checkpoint-every 200
+
+# AdaIN decoder (width 32) on the ResNet-18 layer2 tap: 800 steps with equal style-tap weights, then fine-tuned
+# with a heavier stem (colour) weight.
+"$cli" train --kind adain --content "$data" --style "${styles[@]}" --width 32 --lr 5e-4 --steps 800 \
+  -o /tmp/adain-base.safetensors --checkpoint /tmp/adain-base.checkpoint.safetensors --checkpoint-every 200
+"$cli" train --resume /tmp/adain-base.checkpoint.safetensors --style-taps stem=10,layer1=1,layer2=1 --content "$data" \
+  --style "${styles[@]}" --steps "${ADAIN_STEPS:-2400}" -o adain.safetensors --checkpoint /tmp/adain.checkpoint.safetensors --checkpoint-every 200
