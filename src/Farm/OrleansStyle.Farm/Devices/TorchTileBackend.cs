@@ -19,6 +19,9 @@ namespace OrleansStyle.Farm.Devices;
 public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBackend
 {
     private const int DefaultStyleSize = 512;
+    private const int MaxPreparedStyles = 16;
+
+    private readonly Dictionary<(ulong Hash, int Width, int Height, int LongSide, ColorControlMode Color), PlanarImage> _styles = [];
 
     public string BatchKey(TileWork work) => work.Method == RenderMethod.Optimize
         ? $"optimize|{work.JobId}|{work.TileIndex}" // each optimisation is its own run
@@ -118,13 +121,13 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
             ? ColorControl.CombineLuminanceWithChroma(result, content, LuminanceSpace.Lab)
             : result;
 
-    private static List<FeedForwardRegion> Regions(
+    private List<FeedForwardRegion> Regions(
         IStyleModel model, ImmutableArray<RegionSpec> regions, int width, int height, int styleSize, ColorControlMode color) =>
         [.. regions.Select(region => new FeedForwardRegion(
             region.Mask is { } mask ? StyleRequest.FitMask(mask.ToPlanar(), width, height, stretch: true) : null,
             [.. region.Styles.Select(style => Choice(model, style, styleSize, color))]))];
 
-    private static StyleChoice Choice(IStyleModel model, StyleWeight style, int styleSize, ColorControlMode color)
+    private StyleChoice Choice(IStyleModel model, StyleWeight style, int styleSize, ColorControlMode color)
     {
         if (model.Kind != StyleModelKind.AdaIn)
         {
@@ -140,8 +143,27 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
             throw new InvalidJobException($"Style '{style.Name}': an AdaIN model needs the style image.");
         }
 
-        var image = Fit(pixels.ToPlanar(), styleSize > 0 ? styleSize : DefaultStyleSize);
-        return StyleChoice.FromImage(Input(image, color), style.Weight, name: style.Name);
+        return StyleChoice.FromImage(PreparedStyle(pixels, styleSize > 0 ? styleSize : DefaultStyleSize, color), style.Weight, name: style.Name);
+    }
+
+    /// <summary>
+    /// Every tile of a job carries the same style images; preparing each once and passing the same instance lets
+    /// a batch encode it once (AdaIN encodes a style image per distinct instance).
+    /// </summary>
+    private PlanarImage PreparedStyle(PixelBuffer pixels, int longSide, ColorControlMode color)
+    {
+        var key = (System.IO.Hashing.XxHash64.HashToUInt64(pixels.Data), pixels.Width, pixels.Height, longSide, color);
+        if (!_styles.TryGetValue(key, out var image))
+        {
+            if (_styles.Count >= MaxPreparedStyles)
+            {
+                _styles.Clear();
+            }
+
+            _styles[key] = image = Input(Fit(pixels.ToPlanar(), longSide), color);
+        }
+
+        return image;
     }
 
     private static PlanarImage Fit(PlanarImage image, int longSide)

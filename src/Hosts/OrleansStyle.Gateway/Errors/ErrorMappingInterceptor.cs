@@ -91,7 +91,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return GatewayErrors.Build(Code.DeadlineExceeded, "The call's deadline passed before the work finished.", "DEADLINE");
             case OperationCanceledException:
                 return GatewayErrors.Build(Code.Cancelled, "The call was cancelled.", "CANCELLED");
-            case SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException:
+            case SiloUnavailableException or OrleansMessageRejectionException:
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.Unavailable, "The render farm cannot be reached right now; retry shortly.", "FARM_UNAVAILABLE");
             default:

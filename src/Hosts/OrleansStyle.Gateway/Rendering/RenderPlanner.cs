@@ -4,7 +4,7 @@ using OrleansStyle.Farm.Client;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Gateway.Errors;
-using OrleansStyle.Gateway.Models;
+using OrleansStyle.Gateway.Catalog;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.V1;
 using OrleansStyle.Imaging;

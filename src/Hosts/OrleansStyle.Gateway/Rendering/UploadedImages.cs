@@ -10,7 +10,7 @@ namespace OrleansStyle.Gateway.Rendering;
 /// counted against <see cref="GatewayOptions.MaxUploadBytes"/> as it arrives, because a streaming call has no
 /// request body limit of its own.
 /// </summary>
-internal sealed class UploadedImages
+public sealed class UploadedImages
 {
     private readonly Dictionary<(ImagePart Part, string Name), MemoryStream> _parts = [];
 

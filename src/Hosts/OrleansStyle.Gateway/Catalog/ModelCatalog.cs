@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Neural.FeedForward;
 
-namespace OrleansStyle.Gateway.Models;
+namespace OrleansStyle.Gateway.Catalog;
 
 /// <summary>
 /// What the gateway knows about the registry's models: their metadata, read once per file version, so a render's

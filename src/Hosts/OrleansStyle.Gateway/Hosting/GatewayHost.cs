@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ClusterOptions = Orleans.Configuration.ClusterOptions;
+using OrleansStyle.Farm.Hosting;
+using OrleansStyle.Gateway.Options;
+
+namespace OrleansStyle.Gateway.Hosting;
+
+/// <summary>
+/// A running gateway: Kestrel serving orleansstyle.v1, with either a silo in this process on localhost (the embedded
+/// default, what <c>orleans-style serve</c> and the tests run) or an Orleans client of a real cluster.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>Where the gateway listens, with the actual port.</summary>
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<GatewayHost> StartAsync(GatewayHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.LogLevel);
+        var tls = options.CertificatePath is not null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.ListenAddress, options.Port, listen =>
+            {
+                // Cleartext gRPC needs HTTP/2 with prior knowledge; TLS negotiates, which also admits gRPC-Web over HTTP/1.1.
+                listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
+                if (tls)
+                {
+                    listen.UseHttps(options.CertificatePath!, options.CertificatePassword);
+                }
+            });
+        });
+
+        if (options.IsEmbedded)
+        {
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(FreePort(), FreePort(), serviceId: options.ServiceId, clusterId: options.ClusterId)
+                .AddRenderFarm(builder.Configuration, options.Devices, options.Models, options.Jobs));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client
+                .UseStaticClustering([.. options.ClusterGateways])
+                .Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = options.ClusterId;
+                    cluster.ServiceId = options.ServiceId;
+                }));
+            if (options.Models is not null)
+            {
+                builder.Services.Configure(options.Models);
+            }
+        }
+
+        // Keys are required everywhere except the embedded default listening on loopback, where only this machine can call.
+        var keysByDefault = !(options.IsEmbedded && IPAddress.IsLoopback(options.ListenAddress));
+        builder.Services.AddRenderGateway(builder.Configuration, gateway =>
+        {
+            if (!keysByDefault && builder.Configuration.GetSection(GatewayOptions.Section)[nameof(GatewayOptions.RequireApiKey)] is null)
+            {
+                gateway.RequireApiKey = false;
+            }
+
+            options.Gateway?.Invoke(gateway);
+        });
+
+        var app = builder.Build();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.EnableGrpcWeb)
+        {
+            app.UseGrpcWeb();
+        }
+
+        app.MapRenderGateway();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel started without an address.");
+        return new GatewayHost(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)));
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Gateway.Options;
+
+namespace OrleansStyle.Gateway.Hosting;
+
+/// <summary>How <see cref="GatewayHost"/> listens and reaches the farm.</summary>
+public sealed class GatewayHostOptions
+{
+    public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>0 picks a free port (tests); see <see cref="GatewayHost.Address"/>.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Silo gateway endpoints of a real cluster; empty runs the embedded default, a silo in this process.</summary>
+    public IReadOnlyList<IPEndPoint> ClusterGateways { get; set; } = [];
+
+    public string ClusterId { get; set; } = "dev";
+
+    public string ServiceId { get; set; } = "dev";
+
+    /// <summary>A PFX/PKCS#12 certificate: serve TLS (HTTP/2 and HTTP/1.1, so gRPC-Web works too). Null: cleartext HTTP/2.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Command-line style configuration (<c>--OrleansStyle:Gateway:MaxMegapixels=32</c>) on top of environment variables.</summary>
+    public IReadOnlyList<string> ConfigurationArgs { get; set; } = [];
+
+    public Action<DeviceOptions>? Devices { get; set; }
+
+    public Action<ModelRegistryOptions>? Models { get; set; }
+
+    public Action<JobOptions>? Jobs { get; set; }
+
+    public Action<GatewayOptions>? Gateway { get; set; }
+
+    public LogLevel LogLevel { get; set; } = LogLevel.Warning;
+
+    public bool IsEmbedded => ClusterGateways.Count == 0;
+}

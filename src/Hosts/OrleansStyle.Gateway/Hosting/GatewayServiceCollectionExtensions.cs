@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Gateway.Catalog;
+using OrleansStyle.Gateway.Errors;
+using OrleansStyle.Gateway.Limits;
+using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.Rendering;
+using OrleansStyle.Gateway.Security;
+
+namespace OrleansStyle.Gateway.Hosting;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// The gRPC gateway's services: gRPC with its interceptors (errors → status codes, API keys, rate limits), health
+    /// checks, reflection, options from <c>OrleansStyle:Gateway</c>, and the render pipeline. Needs an
+    /// <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client; call it after configuring Orleans.
+    /// </summary>
+    public static IServiceCollection AddRenderGateway(
+        this IServiceCollection services, IConfiguration? configuration = null, Action<GatewayOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var gatewayOptions = services.AddOptions<GatewayOptions>();
+        var modelOptions = services.AddOptions<ModelRegistryOptions>();
+        if (configuration is not null)
+        {
+            gatewayOptions.Bind(configuration.GetSection(GatewayOptions.Section));
+            modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
+        }
+
+        if (configure is not null)
+        {
+            gatewayOptions.Configure(configure);
+        }
+
+        gatewayOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+
+        // A co-hosted silo registers the registry already; a gateway that is only a cluster client reads the same
+        // shared model folder itself.
+        services.TryAddSingleton<IModelRegistry, DirectoryModelRegistry>();
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<RenderPlanner>();
+        services.AddSingleton<JobStreamer>();
+        services.AddSingleton<CallerJobLimiter>();
+        services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddSingleton<ApiKeyInterceptor>();
+        services.AddSingleton<RateLimitInterceptor>();
+
+        services.AddGrpc(grpc =>
+        {
+            // Chunks are at most 1 MiB; anything bigger is refused before it is buffered.
+            grpc.MaxReceiveMessageSize = GatewayOptions.MaxChunkBytes + (64 << 10);
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<ApiKeyInterceptor>();
+            grpc.Interceptors.Add<RateLimitInterceptor>();
+        });
+        services.AddGrpcHealthChecks();
+        services.AddGrpcReflection();
+        return services;
+    }
+}

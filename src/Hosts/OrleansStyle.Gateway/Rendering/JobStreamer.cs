@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Client;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.V1;
+using OrleansStyle.Imaging;
+using ImagingFormat = OrleansStyle.Imaging.OutputFormat;
+
+namespace OrleansStyle.Gateway.Rendering;
+
+/// <summary>
+/// The gateway's side of a farm job: hands the job and its picture to the coordinator grain, then assembles the
+/// tiles it streams back (the farm client's own assembly, so the bytes equal an in-process render) and sends the
+/// encoded result, progress and a summary down a gRPC response stream.
+/// </summary>
+public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOptions> options, ILogger<JobStreamer> logger)
+{
+    /// <summary>Events waiting for the response stream: a few chunks, so a slow client soon slows the assembly.</summary>
+    private const int PendingEvents = 8;
+
+    private readonly GatewayOptions _options = options.Value;
+
+    /// <summary>
+    /// Submits the job (or finds the one with this id) and sends its picture in bands as the farm client does. A job
+    /// whose picture cannot be sent completely is cancelled: it could never start.
+    /// </summary>
+    public async Task<JobStatus> SubmitAsync(FarmRenderRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
+        var content = request.Content;
+        var status = await job.Submit(new RenderJobSpec(request.Model, content.Width, content.Height, request.Regions, content.Thumbnail(request.StatisticsSize))
+        {
+            Alpha = request.Alpha,
+            Color = request.Color,
+            TileSize = request.TileSize,
+            Overlap = request.Overlap,
+            StyleSize = request.StyleSize,
+            Deadline = request.Deadline,
+            Caller = request.Caller,
+            Method = request.Method,
+            CoarseIterations = request.CoarseIterations,
+            RefineIterations = request.RefineIterations,
+        });
+        if (status.State != Farm.Jobs.JobState.Receiving)
+        {
+            return status; // an id that already has its picture: the same job again
+        }
+
+        try
+        {
+            var rowBytes = content.Width * 3;
+            var rowsPerBand = Math.Max(1, FarmRenderClient.BandBytes / rowBytes);
+            for (var y = 0; y < content.Height; y += rowsPerBand)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var rows = Math.Min(rowsPerBand, content.Height - y);
+                var band = new byte[rows * rowBytes];
+                Buffer.BlockCopy(content.Data, y * rowBytes, band, 0, band.Length);
+                status = await job.AppendSource(new SourceBand(y, new PixelBuffer(content.Width, rows, 3, band)));
+            }
+        }
+        catch (Exception)
+        {
+            await job.Cancel("the picture did not arrive completely");
+            throw;
+        }
+
+        LogSubmitted(logger, request.JobId, request.Caller ?? "", content.Width, content.Height, status.TilesTotal);
+        return status;
+    }
+
+    /// <summary>
+    /// Streams the job's progress, its encoded result in chunks and a summary. Throws <see cref="FarmJobFailedException"/>
+    /// when the job fails or is cancelled; ending the call only stops the streaming, never the job.
+    /// </summary>
+    public async Task<JobStatus> StreamResultAsync(
+        string jobId, ImagingFormat format, IServerStreamWriter<RenderEvent> writer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var clock = Stopwatch.StartNew();
+        var channel = Channel.CreateBounded<RenderEvent>(new BoundedChannelOptions(PendingEvents)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var pump = PumpAsync(channel, writer);
+        var result = new ResultChunkStream(channel.Writer, _options.ResultChunkBytes, cancellationToken);
+        var progress = new InlineProgress<JobStatus>(status =>
+            channel.Writer.TryWrite(new RenderEvent { Progress = status.ToProgress(status.IsFinished ? RenderStage.Encoding : RenderStage.Rendering) }));
+        try
+        {
+            var status = await new FarmRenderClient(grains).AttachAsync(jobId, result, format, progress, cancellationToken);
+            result.Complete();
+            await channel.Writer.WriteAsync(
+                new RenderEvent
+                {
+                    Summary = new RenderSummary
+                    {
+                        Job = status.ToWire(),
+                        Format = format.ToWire(),
+                        MediaType = ImageWriter.MediaType(format),
+                        ResultBytes = result.Length,
+                        Elapsed = Duration.FromTimeSpan(clock.Elapsed),
+                    },
+                },
+                cancellationToken);
+            channel.Writer.TryComplete();
+            await pump;
+            return status;
+        }
+        catch (Exception)
+        {
+            // Never leave the pump writing after the handler returns; a dead response stream is the real cause.
+            channel.Writer.TryComplete();
+            try
+            {
+                await pump;
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task PumpAsync(Channel<RenderEvent> channel, IServerStreamWriter<RenderEvent> writer)
+    {
+        try
+        {
+            await foreach (var item in channel.Reader.ReadAllAsync())
+            {
+                await writer.WriteAsync(item);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Unblocks an assembler waiting for room, with the reason the stream died.
+            channel.Writer.TryComplete(exception);
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} from {Caller}: {Width}×{Height}, {Tiles} tiles")]
+    private static partial void LogSubmitted(ILogger logger, string jobId, string caller, int width, int height, int tiles);
+}

@@ -1,0 +1,73 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Gateway.Errors;
+using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.Rendering;
+using OrleansStyle.Gateway.V1;
+
+namespace OrleansStyle.Gateway.Services;
+
+/// <summary>orleansstyle.v1.Jobs: status, re-attaching (a finished job keeps its tiles a while) and cancelling by id.</summary>
+public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOptions<GatewayOptions> options) : V1.Jobs.JobsBase
+{
+    private readonly GatewayOptions _options = options.Value;
+
+    public override async Task<JobInfo> GetJob(GetJobRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await StatusOf(request.JobId)).ToWire();
+    }
+
+    public override async Task AttachJob(AttachJobRequest request, IServerStreamWriter<RenderEvent> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!request.OutputFormat.IsKnown())
+        {
+            throw GatewayErrors.InvalidArgument("output_format", $"unknown output format {request.OutputFormat}.");
+        }
+
+        await StatusOf(request.JobId);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        limit.CancelAfter(_options.MaxStreamDuration);
+        try
+        {
+            // Attaching only watches: ending this call never cancels the job.
+            await streamer.StreamResultAsync(request.JobId, request.OutputFormat.ToImaging(), responseStream, limit.Token);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw GatewayErrors.Build(
+                Google.Rpc.Code.DeadlineExceeded,
+                $"Attaching took longer than the gateway allows one stream ({_options.MaxStreamDuration}); the job goes on: attach again.",
+                "STREAM_TOO_LONG");
+        }
+    }
+
+    public override async Task<JobInfo> CancelJob(CancelJobRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await StatusOf(request.JobId);
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled through the gateway" : request.Reason[..Math.Min(request.Reason.Length, 500)];
+        return (await grains.GetGrain<IRenderJobGrain>(request.JobId).Cancel(reason)).ToWire();
+    }
+
+    private async Task<JobStatus> StatusOf(string jobId)
+    {
+        if (!JobIds.IsValid(jobId))
+        {
+            throw GatewayErrors.InvalidArgument("job_id", $"'{jobId}' is not a job id: {JobIds.Rule}.");
+        }
+
+        try
+        {
+            return await grains.GetGrain<IRenderJobGrain>(jobId).GetStatus();
+        }
+        catch (InvalidJobException)
+        {
+            // A coordinator that was never submitted to (or has expired) knows no job.
+            throw GatewayErrors.NotFound($"There is no job '{jobId}' (finished jobs are kept for a limited time).", "JOB_NOT_FOUND");
+        }
+    }
+}

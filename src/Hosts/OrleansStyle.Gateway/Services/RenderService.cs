@@ -1,0 +1,82 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Gateway.Errors;
+using OrleansStyle.Gateway.Limits;
+using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.Rendering;
+using OrleansStyle.Gateway.Security;
+using OrleansStyle.Gateway.V1;
+
+namespace OrleansStyle.Gateway.Services;
+
+/// <summary>
+/// orleansstyle.v1.Render: header, then image chunks in; the accepted job, progress, result chunks and a summary out.
+/// The call's deadline (capped by <see cref="GatewayOptions.MaxStreamDuration"/>) becomes the job's deadline, and
+/// ending the call cancels the job unless the header detaches it.
+/// </summary>
+public sealed class RenderService(
+    RenderPlanner planner,
+    JobStreamer streamer,
+    CallerJobLimiter limiter,
+    IGrainFactory grains,
+    IOptions<GatewayOptions> options) : V1.Render.RenderBase
+{
+    private readonly GatewayOptions _options = options.Value;
+
+    public override async Task Render(IAsyncStreamReader<RenderRequest> requestStream, IServerStreamWriter<RenderEvent> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var started = DateTimeOffset.UtcNow;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        limit.CancelAfter(_options.MaxStreamDuration);
+        var token = limit.Token;
+
+        if (!await requestStream.MoveNext(token) || requestStream.Current.PayloadCase != RenderRequest.PayloadOneofCase.Header)
+        {
+            throw GatewayErrors.InvalidArgument("header", "the first message of a render must be its RenderHeader.");
+        }
+
+        var header = requestStream.Current.Header;
+        planner.Validate(header);
+        var caller = CallerIdentity.Get(context);
+        using var slot = limiter.Acquire(caller);
+        var jobId = header.JobId.Length > 0 ? header.JobId : JobIds.New();
+        var submitted = false;
+        try
+        {
+            var upload = await UploadedImages.ReadAsync(requestStream, header, _options, token);
+            var deadline = started + _options.MaxStreamDuration;
+            if (context.Deadline < deadline.UtcDateTime)
+            {
+                deadline = new DateTimeOffset(DateTime.SpecifyKind(context.Deadline, DateTimeKind.Utc));
+            }
+
+            var request = planner.Build(header, upload, jobId, caller, deadline);
+            var status = await streamer.SubmitAsync(request, token);
+            submitted = true;
+            await responseStream.WriteAsync(new RenderEvent { Accepted = status.ToWire() }, token);
+            await streamer.StreamResultAsync(jobId, header.OutputFormat.ToImaging(), responseStream, token);
+        }
+        catch (Exception) when (token.IsCancellationRequested)
+        {
+            if (submitted && !header.DetachOnDisconnect)
+            {
+                await grains.GetGrain<IRenderJobGrain>(jobId).Cancel(
+                    context.CancellationToken.IsCancellationRequested ? "the caller ended the render call" : "the gateway's stream time limit passed");
+            }
+
+            if (!context.CancellationToken.IsCancellationRequested)
+            {
+                throw GatewayErrors.Build(
+                    Google.Rpc.Code.DeadlineExceeded,
+                    $"The render took longer than the gateway allows one stream ({_options.MaxStreamDuration}, {GatewayOptions.Section}:MaxStreamDuration); job {jobId} was {(submitted && header.DetachOnDisconnect ? "left running" : "cancelled")}.",
+                    "STREAM_TOO_LONG");
+            }
+
+            throw;
+        }
+    }
+}
