@@ -255,16 +255,14 @@ public sealed partial class RenderJobGrain(
             _source = null; // the picture is no longer needed; finished tiles stay for watchers
             Finish(JobState.Completed, null);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception) when (_cancelReason is not null && token.IsCancellationRequested)
         {
-            if (_cancelReason is not null)
-            {
-                Finish(JobState.Cancelled, _cancelReason);
-            }
-            else
-            {
-                Finish(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {_status!.TilesDone} of {_status.TilesTotal} tiles done.");
-            }
+            Finish(JobState.Cancelled, _cancelReason);
+        }
+        catch (Exception) when (DeadlinePassed)
+        {
+            // Workers enforce the deadline too, so a tile may be cancelled a moment before this grain's own timer.
+            Finish(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {_status!.TilesDone} of {_status.TilesTotal} tiles done.");
         }
         catch (Exception exception)
         {
@@ -420,9 +418,11 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    /// <summary>Failures of a worker or silo are retried elsewhere; bad jobs and cancellation are not.</summary>
-    private static bool IsRetryable(Exception exception, CancellationToken token) =>
-        !token.IsCancellationRequested && exception is not (InvalidJobException or ModelNotFoundException or ArgumentException);
+    private bool DeadlinePassed => _spec?.Deadline is { } deadline && DateTimeOffset.UtcNow >= deadline;
+
+    /// <summary>Failures of a worker or silo are retried elsewhere; bad jobs, cancellation and expiry are not.</summary>
+    private bool IsRetryable(Exception exception, CancellationToken token) =>
+        !token.IsCancellationRequested && !DeadlinePassed && exception is not (InvalidJobException or ModelNotFoundException or ArgumentException);
 
     private void Record(int tile, TileResult result)
     {

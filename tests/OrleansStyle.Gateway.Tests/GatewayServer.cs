@@ -1,0 +1,85 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Workers;
+using OrleansStyle.Gateway.Hosting;
+using OrleansStyle.Gateway.V1;
+
+namespace OrleansStyle.Gateway.Tests;
+
+/// <summary>
+/// One real gateway for the test run: Kestrel on a free loopback port with a silo in the same process (one CPU
+/// worker), API keys required, and a real gRPC client channel to it.
+/// </summary>
+public sealed class GatewayServer : IAsyncLifetime
+{
+    public const string Caller = "tests";
+    public const string ApiKey = "tests-key-0123456789abcdef";
+    public const long MaxUploadBytes = 32L << 20;
+
+    private GatewayHost? _host;
+    private GrpcChannel? _channel;
+
+    public GatewayHost Host => _host ?? throw new InvalidOperationException("The gateway has not started.");
+
+    public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("The gateway has not started.");
+
+    public Render.RenderClient Render => new(Channel);
+
+    public Jobs.JobsClient Jobs => new(Channel);
+
+    public Models.ModelsClient Models => new(Channel);
+
+    public IGrainFactory Grains => Host.Grains;
+
+    public static Metadata Key => new() { { "x-api-key", ApiKey } };
+
+    public async Task InitializeAsync()
+    {
+        _host = await GatewayHost.StartAsync(new GatewayHostOptions
+        {
+            Devices = devices =>
+            {
+                devices.Devices = ["cpu"];
+                devices.CpuThreads = 1; // the test machine is shared; one core for Torch is plenty for tiny models
+            },
+            Models = models => models.Directory = GatewayFixtures.ModelDirectory,
+            Jobs = jobs =>
+            {
+                jobs.TileSize = 256;
+                jobs.Overlap = 32;
+                jobs.ContextMargin = 32;
+            },
+            Gateway = gateway =>
+            {
+                gateway.RequireApiKey = true;
+                gateway.ApiKeys = new(StringComparer.Ordinal) { [Caller] = ApiKey };
+                gateway.MaxUploadBytes = MaxUploadBytes;
+            },
+        });
+        _channel = GrpcChannel.ForAddress(_host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 2 << 20 });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    /// <summary>The device workers of the embedded silo, to see whether they are busy.</summary>
+    public async Task<IReadOnlyList<WorkerLoad>> WorkerLoads()
+    {
+        var directory = Host.Services.GetRequiredService<WorkerDirectory>();
+        var loads = new List<WorkerLoad>();
+        foreach (var worker in directory.ActiveWorkers())
+        {
+            loads.Add(await Grains.GetGrain<IDeviceWorkerGrain>(worker.Key).GetLoad());
+        }
+
+        return loads;
+    }
+}
