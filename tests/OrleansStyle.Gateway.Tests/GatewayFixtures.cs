@@ -128,16 +128,6 @@ internal static class GatewayFixtures
         var architecture = new TransformerArchitecture(Width: 8, ResidualBlocks: 2);
         var network = new TransformerNet(architecture, styles: 2);
         network.Initialize(generator);
-        using (no_grad())
-        {
-            // Distinct random γ/β per style, so the two styles render visibly differently.
-            foreach (var norm in network.Norms)
-            {
-                norm.Gamma.normal_(1, 0.3, generator);
-                norm.Beta.normal_(0, 0.3, generator);
-            }
-        }
-
         using (var multi = new TransformerStyleModel(network, new StyleModelInfo(StyleModelKind.Multi, architecture.Name, ["style0", "style1"])))
         {
             multi.Save(Path.Combine(directory, Multi + ".safetensors"));

@@ -56,6 +56,7 @@ public sealed class GatewayServer : IAsyncLifetime
                 gateway.RequireApiKey = true;
                 gateway.ApiKeys = new(StringComparer.Ordinal) { [Caller] = ApiKey };
                 gateway.MaxUploadBytes = MaxUploadBytes;
+                gateway.AllowModelChanges = true;
             },
         });
         _channel = GrpcChannel.ForAddress(_host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 2 << 20 });

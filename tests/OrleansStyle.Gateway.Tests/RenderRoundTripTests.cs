@@ -60,18 +60,26 @@ public sealed class RenderRoundTripTests(GatewayServer server)
     }
 
     [Fact]
-    public async Task Other_output_formats_and_max_side_are_honoured()
+    public async Task Output_format_max_side_tiling_and_previews_are_honoured()
     {
         var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 320, 240));
         var header = RenderCalls.MultiHeader();
         header.MaxSide = 160;
         header.OutputFormat = V1.OutputFormat.WebpLossless;
+        header.TileSize = 64;
+        header.Overlap = 8;
+        header.PreviewSide = 40;
 
         var outcome = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(upload));
 
         Assert.Equal("image/webp", outcome.Summary.MediaType);
-        var header2 = new SafeImageReader().Inspect(outcome.Result);
-        Assert.Equal((ImageFileFormat.Webp, 160, 120), (header2.Format, header2.Width, header2.Height));
+        var result = new SafeImageReader().Inspect(outcome.Result);
+        Assert.Equal((ImageFileFormat.Webp, 160, 120), (result.Format, result.Width, result.Height));
+        var previews = outcome.Events.Where(e => e.EventCase == RenderEvent.EventOneofCase.Preview).Select(e => e.Preview).ToList();
+        Assert.NotEmpty(previews);
+        Assert.True(previews.Count <= 11, $"{previews.Count} previews: at most one per tenth of the tiles");
+        var preview = new SafeImageReader().Inspect(previews[^1].Png.Memory);
+        Assert.Equal((ImageFileFormat.Png, 40, 30), (preview.Format, preview.Width, preview.Height));
     }
 
     [Fact]

@@ -11,5 +11,8 @@ public static class CliApp
         QualityCommand.Create(),
         FeaturesCommand.Create(),
         TrainCommand.Create(),
+        ServeCommand.Create(),
+        ModelsCommand.Create(),
+        JobsCommand.Create(),
     };
 }

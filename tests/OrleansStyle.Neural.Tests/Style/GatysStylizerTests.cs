@@ -168,6 +168,33 @@ public sealed class GatysStylizerTests
         Assert.True(growth < 64L * 1024 * 1024, $"RSS grew by {growth / 1048576} MiB over 180 iterations");
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Lbfgs)]
+    [InlineData(OptimizerKind.Adam)]
+    public void Cancelling_stops_the_run_with_OperationCanceledException_and_the_process_survives(OptimizerKind optimizer)
+    {
+        // L-BFGS evaluates the loss from native code: an exception there would abort the test host.
+        using var cancel = new CancellationTokenSource();
+        var evaluations = 0;
+        var progress = new SynchronousProgress(_ =>
+        {
+            if (++evaluations == 3)
+            {
+                cancel.Cancel();
+            }
+        });
+        var settings = Quick with { Optimizer = optimizer, Iterations = 200 };
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Stylizer.Run(StyleRequest.Single(Content, StarryNight, settings), progress, cancel.Token));
+        Assert.InRange(evaluations, 3, 25);
+    }
+
+    private sealed class SynchronousProgress(Action<OptimizationProgress> report) : IProgress<OptimizationProgress>
+    {
+        public void Report(OptimizationProgress value) => report(value);
+    }
+
     private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Sum());
 }
 

@@ -60,6 +60,10 @@ public sealed record RenderJobSpec(
     [Id(14)]
     public int RefineIterations { get; init; }
 
+    /// <summary>AdaIN: keep the decoder's own colours instead of the styles' colour mean and covariance.</summary>
+    [Id(15)]
+    public bool KeepDecoderColors { get; init; }
+
     /// <summary>The loss network optimisation jobs use (they need no model file).</summary>
     public const string OptimizationNetwork = "resnet18";
 

@@ -15,4 +15,11 @@ public sealed record StatisticsWork(
 {
     [Id(5)]
     public int StyleSize { get; init; }
+
+    /// <summary>AdaIN's α, for the thumbnail render the style colours are measured on.</summary>
+    [Id(6)]
+    public float Alpha { get; init; } = 1f;
+
+    [Id(7)]
+    public bool KeepDecoderColors { get; init; }
 }

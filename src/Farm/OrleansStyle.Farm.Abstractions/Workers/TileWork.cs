@@ -44,4 +44,8 @@ public sealed record TileWork(
     /// <summary>Optimisation: run the resolution pyramid (the coarse pass does; tile refinement does not).</summary>
     [Id(13)]
     public bool Pyramid { get; init; }
+
+    /// <summary>AdaIN: keep the decoder's own colours (no style colour maps).</summary>
+    [Id(14)]
+    public bool KeepDecoderColors { get; init; }
 }

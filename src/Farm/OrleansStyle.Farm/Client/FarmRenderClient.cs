@@ -85,6 +85,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
             Method = request.Method,
             CoarseIterations = request.CoarseIterations,
             RefineIterations = request.RefineIterations,
+            KeepDecoderColors = request.KeepDecoderColors,
         });
     }
 

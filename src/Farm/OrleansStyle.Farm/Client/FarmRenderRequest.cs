@@ -25,6 +25,9 @@ public sealed record FarmRenderRequest(string JobId, PixelBuffer Content, string
 
     public int CoarseIterations { get; init; }
 
+    /// <summary>AdaIN: keep the decoder's own colours instead of the styles' colour mean and covariance.</summary>
+    public bool KeepDecoderColors { get; init; }
+
     public int RefineIterations { get; init; }
 
     /// <summary>Long side of the thumbnail statistics are frozen from (and optimisation's coarse pass runs at).</summary>

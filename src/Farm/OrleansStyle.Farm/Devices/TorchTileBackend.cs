@@ -57,7 +57,8 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
             }
 
             var rendered = model.StyliseBatch(items);
-            return [.. rendered.Select((image, i) => Finish(image, contents[i], batch[i].Color).ToPixelBuffer())];
+            return [.. rendered.Select((image, i) => Finish(
+                StyleColored(model, image, items[i].Regions, batch[i]), contents[i], batch[i].Color).ToPixelBuffer())];
         }
         finally
         {
@@ -73,10 +74,19 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
         cancellationToken.ThrowIfCancellationRequested();
         var model = models.Get(work.Model);
         var thumbnail = work.Thumbnail.ToPlanar();
-        using var statistics = model.CaptureStatistics(
-            Input(thumbnail, work.Color), Regions(model, work.Regions, thumbnail.Width, thumbnail.Height, work.StyleSize, work.Color));
+        var input = Input(thumbnail, work.Color);
+        var regions = Regions(model, work.Regions, thumbnail.Width, thumbnail.Height, work.StyleSize, work.Color);
+        using var statistics = model.CaptureStatistics(input, regions);
         var snapshot = statistics.ToSnapshot();
-        return new FrozenStatistics([.. snapshot.Points.Select(p => new FrozenStatisticsPoint(p.Index, p.Mean, p.Std))]);
+        var frozen = new FrozenStatistics([.. snapshot.Points.Select(p => new FrozenStatisticsPoint(p.Index, p.Mean, p.Std))]);
+        if (UsesStyleColors(model, work.Color, work.KeepDecoderColors))
+        {
+            // The thumbnail's render decides the colours of every tile.
+            var render = model.Stylise(input, regions, work.Alpha, statistics);
+            frozen = frozen with { ColorMaps = [.. StyleColors.Measure(render, regions).Select(m => (float[])[.. m.Matrix, .. m.Offset])] };
+        }
+
+        return frozen;
     }
 
     public void Dispose() => models.Dispose();
@@ -108,6 +118,23 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
         };
         var request = new StyleRequest(content, regions, settings) { InitImage = work.Init?.ToPlanar() };
         return new GatysStylizer(models.LossNetwork, device).Run(request, cancellationToken: cancellationToken);
+    }
+
+    private static bool UsesStyleColors(IStyleModel model, ColorControlMode color, bool keepDecoderColors) =>
+        model.Kind == StyleModelKind.AdaIn && color == ColorControlMode.Style && !keepDecoderColors;
+
+    /// <summary>AdaIN: the styles' palette, from the picture's maps (or the tile's own when it is the whole picture).</summary>
+    private static PlanarImage StyleColored(IStyleModel model, PlanarImage rendered, IReadOnlyList<FeedForwardRegion> regions, TileWork work)
+    {
+        if (!UsesStyleColors(model, work.Color, work.KeepDecoderColors))
+        {
+            return rendered;
+        }
+
+        IReadOnlyList<ColorAffine> maps = work.Statistics is { ColorMaps: { IsDefaultOrEmpty: false } frozen }
+            ? [.. frozen.Select(m => new ColorAffine(m[..9], m[9..]))]
+            : StyleColors.Measure(rendered, regions);
+        return StyleColors.Apply(rendered, maps, [.. regions.Select(r => r.Mask)]);
     }
 
     internal static NormStatisticsSnapshot ToSnapshot(FrozenStatistics statistics) =>

@@ -318,7 +318,7 @@ public sealed partial class RenderJobGrain(
             return null; // one tile is the whole picture: its own statistics are the picture's
         }
 
-        var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize };
+        var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
         var router = new TileRouter(_options);
         for (var attempt = 1; ; attempt++)
         {
@@ -358,6 +358,7 @@ public sealed partial class RenderJobGrain(
                     Color = spec.Color,
                     Deadline = spec.Deadline,
                     StyleSize = spec.StyleSize,
+                    KeepDecoderColors = spec.KeepDecoderColors,
                 };
                 if (spec.Method == RenderMethod.Optimize)
                 {

@@ -50,9 +50,15 @@ internal static class RenderCommand
         var pyramidIterations = new Option<int>("--pyramid-iterations") { Description = "Iterations at each coarser level.", DefaultValueFactory = _ => defaults.PyramidIterations };
         var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => defaults.Color };
         var luminanceSpace = new Option<LuminanceSpace>("--luminance-space") { Description = "Lab or Yiq, for the luminance colour modes.", DefaultValueFactory = _ => defaults.LuminanceSpace };
+        var decoderColors = new Option<bool>("--decoder-colors") { Description = "AdaIN: keep the decoder's own colours instead of giving the result the painting's colour mean and covariance." };
         var metrics = new Option<bool>("--metrics") { Description = "Print palette, texture and structure figures (docs/quality.md) for the result." };
         var stretchMasks = new Option<bool>("--stretch-masks") { Description = "Resize masks whose aspect ratio differs from their image instead of refusing them." };
         var strip = new Option<string?>("--comparison") { Description = "Also write content, style(s), masks and result side by side to this PNG." };
+        var gateway = new Option<string?>("--gateway") { Description = "Send the render to a running gateway (orleans-style serve), e.g. http://localhost:5080; --model then names a model of its registry." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"API key for --gateway (default: ${Gateway.GatewayChannels.ApiKeyVariable})." };
+        var jobId = new Option<string?>("--job-id") { Description = "--gateway: the job's id, to re-attach with `orleans-style jobs attach ID` later." };
+        var detach = new Option<bool>("--detach") { Description = "--gateway: keep the job running if this command stops early." };
+        var farm = new Option<bool>("--farm") { Description = "Render tiled through an embedded farm in this process: the same request and bytes as --gateway against `orleans-style serve`." };
 
         var command = new Command("render", """
             Stylise a photo. Example:
@@ -61,11 +67,23 @@ internal static class RenderCommand
         {
             content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
-            pyramidIterations, color, luminanceSpace, metrics, strip, stretchMasks,
+            pyramidIterations, color, luminanceSpace, decoderColors, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, farm,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            if (parse.GetValue(gateway) is not null || parse.GetValue(farm))
+            {
+                var modelName = parse.GetValue(model);
+                var gatewayRequest = new Gateway.GatewayRenderArgs(
+                    parse.GetValue(gateway) ?? "", parse.GetValue(apiKey), parse.GetValue(content)!, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [],
+                    modelName, parse.GetValue(method) ?? (modelName is null ? "optimize" : "model"), parse.GetValue(alpha),
+                    parse.GetValue(size), parse.GetValue(color), parse.GetValue(iterations), parse.GetValue(output)!, parse.GetValue(jobId), parse.GetValue(detach));
+                return await Gateway.GatewayCallErrors.Guard(() => parse.GetValue(gateway) is null
+                    ? Gateway.EmbeddedFarmRender.RunAsync(gatewayRequest, cancellationToken)
+                    : Gateway.GatewayRender.RunAsync(gatewayRequest, cancellationToken));
+            }
+
             var settings = new OptimizationSettings
             {
                 Size = parse.GetValue(size),
@@ -93,7 +111,7 @@ internal static class RenderCommand
             var methodName = parse.GetValue(method) ?? (modelPath is null ? "optimize" : "model");
             if (methodName != "optimize")
             {
-                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, size, alpha, color, luminanceSpace, stretchMasks, strip, metrics);
+                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, size, alpha, color, luminanceSpace, decoderColors, stretchMasks, strip, metrics);
             }
 
             if (parse.GetValue(fineStyle) is not null && parse.GetValue(strokes) is null)
@@ -161,7 +179,7 @@ internal static class RenderCommand
     private static async Task<int> RenderWithModel(
         ParseResult parse, string? modelPath, string methodName, Argument<string> content, Option<string[]> styles, Option<string[]> regions,
         Option<string> output, Option<int> size, Option<float> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
-        Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
+        Option<bool> decoderColors, Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
     {
         if (modelPath is null)
         {
@@ -176,7 +194,7 @@ internal static class RenderCommand
         }
 
         var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
-        var options = new FeedForwardRequestOptions(parse.GetValue(size), parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace));
+        var options = new FeedForwardRequestOptions(parse.GetValue(size), parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors));
         var clock = Stopwatch.StartNew();
         var result = await AnsiConsole.Status().StartAsync($"Stylising with {Path.GetFileName(modelPath)}…", _ => Task.Run(() =>
             renderer.Render(options, contentImage, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(stretchMasks))));

@@ -52,6 +52,7 @@ internal sealed class FeedForwardRender(string modelPath)
             Size = options.Size,
             Color = options.Color,
             LuminanceSpace = options.LuminanceSpace,
+            MatchStyleColors = !options.DecoderColors,
         };
         return new FeedForwardStylizer(model).Stylise(request);
     }
@@ -78,4 +79,4 @@ internal sealed class FeedForwardRender(string modelPath)
     }
 }
 
-internal sealed record FeedForwardRequestOptions(int Size, float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace);
+internal sealed record FeedForwardRequestOptions(int Size, float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false);

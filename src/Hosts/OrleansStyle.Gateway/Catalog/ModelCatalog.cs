@@ -14,6 +14,9 @@ public sealed class ModelCatalog(IModelRegistry registry)
 
     public IReadOnlyList<string> Names() => registry.Names();
 
+    /// <summary>The model file's path; <see cref="Farm.Jobs.ModelNotFoundException"/> for an unknown name.</summary>
+    public string Resolve(string name) => registry.Resolve(name);
+
     /// <summary>The model's metadata; <see cref="Farm.Jobs.ModelNotFoundException"/> for an unknown name.</summary>
     public (StyleModelInfo Info, long Bytes) Describe(string name)
     {

@@ -71,6 +71,15 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
 
     internal RpcException Map(Exception exception, ServerCallContext context)
     {
+        // A caller that went away (reset stream, cancelled call) makes reads and writes fail in many ways: none is a fault.
+        if (context.CancellationToken.IsCancellationRequested
+            && exception is IOException or OperationCanceledException or InvalidOperationException or System.Threading.Channels.ChannelClosedException)
+        {
+            return DeadlinePassed(context)
+                ? GatewayErrors.Build(Code.DeadlineExceeded, "The call's deadline passed before the work finished.", "DEADLINE")
+                : GatewayErrors.Build(Code.Cancelled, "The call was cancelled.", "CANCELLED");
+        }
+
         switch (exception)
         {
             case ImageRejectedException rejected:
@@ -91,6 +100,10 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return GatewayErrors.Build(Code.DeadlineExceeded, "The call's deadline passed before the work finished.", "DEADLINE");
             case OperationCanceledException:
                 return GatewayErrors.Build(Code.Cancelled, "The call was cancelled.", "CANCELLED");
+            case InvalidDataException:
+                // The message names server paths: log it, tell the caller only what happened.
+                LogFailure(logger, exception, context.Method);
+                return GatewayErrors.Build(Code.FailedPrecondition, "A model file the request needs is unreadable; the operator's log names it.", "MODEL_UNREADABLE");
             case SiloUnavailableException or OrleansMessageRejectionException:
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.Unavailable, "The render farm cannot be reached right now; retry shortly.", "FARM_UNAVAILABLE");

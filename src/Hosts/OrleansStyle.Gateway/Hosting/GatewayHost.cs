@@ -78,12 +78,19 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         // Keys are required everywhere except the embedded default listening on loopback, where only this machine can call.
-        var keysByDefault = !(options.IsEmbedded && IPAddress.IsLoopback(options.ListenAddress));
+        var localOnly = options.IsEmbedded && IPAddress.IsLoopback(options.ListenAddress);
         builder.Services.AddRenderGateway(builder.Configuration, gateway =>
         {
-            if (!keysByDefault && builder.Configuration.GetSection(GatewayOptions.Section)[nameof(GatewayOptions.RequireApiKey)] is null)
+            var configured = builder.Configuration.GetSection(GatewayOptions.Section);
+            if (localOnly && configured[nameof(GatewayOptions.RequireApiKey)] is null)
             {
                 gateway.RequireApiKey = false;
+            }
+
+            // On one's own machine the model folder is one's own; elsewhere changing models is an explicit choice.
+            if (localOnly && configured[nameof(GatewayOptions.AllowModelChanges)] is null)
+            {
+                gateway.AllowModelChanges = true;
             }
 
             options.Gateway?.Invoke(gateway);

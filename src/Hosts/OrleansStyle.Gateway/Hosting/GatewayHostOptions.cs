@@ -18,9 +18,10 @@ public sealed class GatewayHostOptions
     /// <summary>Silo gateway endpoints of a real cluster; empty runs the embedded default, a silo in this process.</summary>
     public IReadOnlyList<IPEndPoint> ClusterGateways { get; set; } = [];
 
-    public string ClusterId { get; set; } = "dev";
+    /// <summary>Orleans' localhost clustering default, so the embedded farm and a gateway client agree.</summary>
+    public string ClusterId { get; set; } = "default";
 
-    public string ServiceId { get; set; } = "dev";
+    public string ServiceId { get; set; } = "default";
 
     /// <summary>A PFX/PKCS#12 certificate: serve TLS (HTTP/2 and HTTP/1.1, so gRPC-Web works too). Null: cleartext HTTP/2.</summary>
     public string? CertificatePath { get; set; }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Gateway.Catalog;
 using OrleansStyle.Gateway.Errors;
+using OrleansStyle.Gateway.Health;
 using OrleansStyle.Gateway.Limits;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
@@ -43,6 +44,7 @@ public static class GatewayServiceCollectionExtensions
         // shared model folder itself.
         services.TryAddSingleton<IModelRegistry, DirectoryModelRegistry>();
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelStore>();
         services.AddSingleton<RenderPlanner>();
         services.AddSingleton<JobStreamer>();
         services.AddSingleton<CallerJobLimiter>();
@@ -59,7 +61,7 @@ public static class GatewayServiceCollectionExtensions
             grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<RateLimitInterceptor>();
         });
-        services.AddGrpcHealthChecks();
+        services.AddGrpcHealthChecks().AddCheck<FarmHealthCheck>("farm");
         services.AddGrpcReflection();
         return services;
     }

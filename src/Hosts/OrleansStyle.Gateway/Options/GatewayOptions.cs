@@ -32,6 +32,12 @@ public sealed class GatewayOptions
     /// <summary>Caller name → key. The name is what logs and per-caller limits use.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Callers may upload and delete models (Models.UploadModel, Models.DeleteModel).</summary>
+    public bool AllowModelChanges { get; set; }
+
+    /// <summary>Largest model file an upload may write.</summary>
+    public long MaxModelBytes { get; set; } = 512L << 20;
+
     /// <summary>Bytes of encoded result per <c>ResultChunk</c> (at most 1 MiB).</summary>
     public int ResultChunkBytes { get; set; } = 512 << 10;
 

@@ -38,6 +38,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             problems.Add($"{s}:RequestsPerMinutePerCaller is {options.RequestsPerMinutePerCaller}: use 0 (no rate limit) or a positive number such as 600.");
         }
 
+        if (options.MaxModelBytes < 1)
+        {
+            problems.Add($"{s}:MaxModelBytes is {options.MaxModelBytes}: use a positive byte count (536870912, 512 MiB, is the default).");
+        }
+
         if (options.ResultChunkBytes is < 1024 or > GatewayOptions.MaxChunkBytes)
         {
             problems.Add($"{s}:ResultChunkBytes is {options.ResultChunkBytes}: use 1024 to {GatewayOptions.MaxChunkBytes} (1 MiB).");

@@ -81,7 +81,7 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
     /// when the job fails or is cancelled; ending the call only stops the streaming, never the job.
     /// </summary>
     public async Task<JobStatus> StreamResultAsync(
-        string jobId, ImagingFormat format, IServerStreamWriter<RenderEvent> writer, CancellationToken cancellationToken)
+        string jobId, ImagingFormat format, IServerStreamWriter<RenderEvent> writer, CancellationToken cancellationToken, int previewSide = 0)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var clock = Stopwatch.StartNew();
@@ -94,9 +94,12 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
         var result = new ResultChunkStream(channel.Writer, _options.ResultChunkBytes, cancellationToken);
         var progress = new InlineProgress<JobStatus>(status =>
             channel.Writer.TryWrite(new RenderEvent { Progress = status.ToProgress(status.IsFinished ? RenderStage.Encoding : RenderStage.Rendering) }));
+        using var stopPreviews = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var previews = previewSide > 0 ? PreviewsAsync(jobId, previewSide, channel.Writer, stopPreviews.Token) : Task.CompletedTask;
         try
         {
             var status = await new FarmRenderClient(grains).AttachAsync(jobId, result, format, progress, cancellationToken);
+            await previews; // the job has finished, so its watch ends by itself: no preview can follow the summary
             result.Complete();
             await channel.Writer.WriteAsync(
                 new RenderEvent
@@ -117,7 +120,9 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
         }
         catch (Exception)
         {
-            // Never leave the pump writing after the handler returns; a dead response stream is the real cause.
+            // Never leave the pump (or the previews) writing after the handler returns; a dead response stream is the real cause.
+            await stopPreviews.CancelAsync();
+            await previews;
             channel.Writer.TryComplete();
             try
             {
@@ -129,6 +134,49 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Watches the job's tiles a second time, painting them into a small canvas, and offers a PNG preview each time
+    /// another tenth of the tiles is done. Previews are best effort: dropped when the stream is busy, never an error.
+    /// </summary>
+    private async Task PreviewsAsync(string jobId, int previewSide, ChannelWriter<RenderEvent> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            PreviewCanvas? canvas = null;
+            var nextStep = 1;
+            await foreach (var item in grains.GetGrain<IRenderJobGrain>(jobId).Watch(0, cancellationToken).WithCancellation(cancellationToken))
+            {
+                if (item is not TileRendered tile)
+                {
+                    break;
+                }
+
+                var progress = tile.Progress;
+                canvas ??= new PreviewCanvas(progress.Width, progress.Height, previewSide);
+                canvas.Paint(tile.Rect, tile.Pixels);
+                if (progress.TilesDone * 10 >= nextStep * progress.TilesTotal)
+                {
+                    nextStep = (progress.TilesDone * 10 / progress.TilesTotal) + 1;
+                    events.TryWrite(new RenderEvent
+                    {
+                        Preview = new Preview
+                        {
+                            Width = canvas.Width,
+                            Height = canvas.Height,
+                            TilesDone = progress.TilesDone,
+                            TilesTotal = progress.TilesTotal,
+                            Png = Google.Protobuf.ByteString.CopyFrom(canvas.EncodePng()),
+                        },
+                    });
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogPreviewsStopped(logger, jobId, exception.GetType().Name);
         }
     }
 
@@ -148,6 +196,9 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: previews stopped ({Reason})")]
+    private static partial void LogPreviewsStopped(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} from {Caller}: {Width}×{Height}, {Tiles} tiles")]
     private static partial void LogSubmitted(ILogger logger, string jobId, string caller, int width, int height, int tiles);

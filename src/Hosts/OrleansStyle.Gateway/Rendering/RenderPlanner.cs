@@ -76,6 +76,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions>
             problems.Add(("max_side", "use 0 (keep the uploaded size) or a positive long side in pixels."));
         }
 
+        if (header.PreviewSide != 0 && header.PreviewSide is < PreviewCanvas.MinSide or > PreviewCanvas.MaxSide)
+        {
+            problems.Add(("preview_side", $"use 0 (no previews) or {PreviewCanvas.MinSide}–{PreviewCanvas.MaxSide}."));
+        }
+
         if (header.StyleSize is < 0 or > MaxStyleSide)
         {
             problems.Add(("style_size", $"use 0 (the farm chooses) up to {MaxStyleSide}."));

@@ -25,8 +25,15 @@ public static class CallerIdentity
             return "peer:unknown";
         }
 
-        var withoutScheme = peer.IndexOf(':', StringComparison.Ordinal) is var scheme and > 0 && peer[..scheme] is "ipv4" or "ipv6" ? peer[(scheme + 1)..] : peer;
-        var port = withoutScheme.LastIndexOf(':');
-        return "peer:" + (port > 0 && !withoutScheme.EndsWith(']') ? withoutScheme[..port] : withoutScheme);
+        // Only IP peers carry a port; anything else (unix sockets) is kept whole.
+        var scheme = peer.IndexOf(':', StringComparison.Ordinal);
+        if (scheme <= 0 || peer[..scheme] is not ("ipv4" or "ipv6"))
+        {
+            return "peer:" + peer;
+        }
+
+        var address = peer[(scheme + 1)..];
+        var port = address.LastIndexOf(':');
+        return "peer:" + (port > 0 && !address.EndsWith(']') ? address[..port] : address);
     }
 }

@@ -28,13 +28,18 @@ public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOpt
             throw GatewayErrors.InvalidArgument("output_format", $"unknown output format {request.OutputFormat}.");
         }
 
+        if (request.PreviewSide != 0 && request.PreviewSide is < PreviewCanvas.MinSide or > PreviewCanvas.MaxSide)
+        {
+            throw GatewayErrors.InvalidArgument("preview_side", $"use 0 (no previews) or {PreviewCanvas.MinSide}–{PreviewCanvas.MaxSide}.");
+        }
+
         await StatusOf(request.JobId);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         limit.CancelAfter(_options.MaxStreamDuration);
         try
         {
             // Attaching only watches: ending this call never cancels the job.
-            await streamer.StreamResultAsync(request.JobId, request.OutputFormat.ToImaging(), responseStream, limit.Token);
+            await streamer.StreamResultAsync(request.JobId, request.OutputFormat.ToImaging(), responseStream, limit.Token, request.PreviewSide);
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {

@@ -58,7 +58,7 @@ public sealed class RenderService(
             var status = await streamer.SubmitAsync(request, token);
             submitted = true;
             await responseStream.WriteAsync(new RenderEvent { Accepted = status.ToWire() }, token);
-            await streamer.StreamResultAsync(jobId, header.OutputFormat.ToImaging(), responseStream, token);
+            await streamer.StreamResultAsync(jobId, header.OutputFormat.ToImaging(), responseStream, token, header.PreviewSide);
         }
         catch (Exception) when (token.IsCancellationRequested)
         {

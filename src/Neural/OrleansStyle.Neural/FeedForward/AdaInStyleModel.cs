@@ -75,7 +75,24 @@ public sealed class AdaInStyleModel : IStyleModel
     /// step in between (cheap, element-wise) runs per item with its own regions, style mixture, α and statistics;
     /// style images shared by several items (the same <see cref="PlanarImage"/> and mask) are encoded once per batch.
     /// </summary>
+    /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
+    public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
+
     public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (BorderPadding == 0 || items.Count == 0)
+        {
+            return StyliseUnpadded(items);
+        }
+
+        var (width, height) = StyleBatchItem.CommonSize(items, nameof(items));
+        var amount = FeedForward.BorderPadding.Amount(width, height, BorderPadding);
+        var padded = StyliseUnpadded([.. items.Select(i => FeedForward.BorderPadding.Pad(i, amount))]);
+        return [.. padded.Select(image => FeedForward.BorderPadding.Crop(image, amount, width, height))];
+    }
+
+    private IReadOnlyList<PlanarImage> StyliseUnpadded(IReadOnlyList<StyleBatchItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -116,6 +133,10 @@ public sealed class AdaInStyleModel : IStyleModel
 
     public NormStatistics CaptureStatistics(PlanarImage image, IReadOnlyList<FeedForwardRegion> regions)
     {
+        // Statistics of the padded picture, as the padded renders will normalise with them.
+        var amount = FeedForward.BorderPadding.Amount(image.Width, image.Height, BorderPadding);
+        image = FeedForward.BorderPadding.Reflect(image, amount);
+        regions = FeedForward.BorderPadding.Pad(regions, amount);
         var statistics = NormStatistics.StartCapture();
         try
         {

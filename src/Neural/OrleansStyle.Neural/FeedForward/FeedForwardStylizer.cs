@@ -17,6 +17,8 @@ namespace OrleansStyle.Neural.FeedForward;
 /// mask) before encoding; a trained style cannot be recoloured, so its result is recoloured to the content's
 /// colour statistics instead.</item>
 /// <item><b>PreserveContentColors</b>: the result's luminance with the content's chroma.</item>
+/// <item><b>Style</b>: AdaIN results get their styles' colour mean and covariance (<see cref="StyleColors"/>) unless
+/// <see cref="FeedForwardRequest.MatchStyleColors"/> is off.</item>
 /// </list>
 /// </summary>
 public sealed class FeedForwardStylizer(IStyleModel model)
@@ -48,6 +50,11 @@ public sealed class FeedForwardStylizer(IStyleModel model)
 
         using var statistics = Capture(request, regions, content);
         var result = Model.Stylise(input, regions, request.Alpha, statistics);
+        if (Model.Kind == StyleModelKind.AdaIn && request.Color == ColorMode.Style && request.MatchStyleColors)
+        {
+            result = StyleColors.Apply(result, StyleColors.Measure(result, regions), [.. regions.Select(r => r.Mask)]);
+        }
+
         return Finish(result, content, request);
     }
 

@@ -56,6 +56,12 @@ public sealed record FeedForwardRequest(PlanarImage Content, IReadOnlyList<FeedF
     public ColorMatching ColorMatching { get; init; } = ColorMatching.MeanCovariance;
 
     /// <summary>
+    /// AdaIN with <see cref="ColorMode.Style"/>: give the result its styles' colour mean and covariance
+    /// (<see cref="StyleColors"/>); false keeps the decoder's own colours.
+    /// </summary>
+    public bool MatchStyleColors { get; init; } = true;
+
+    /// <summary>
     /// When set, normalisation statistics come from this image (e.g. a thumbnail of the whole picture) instead of
     /// the content: the frozen-statistics mode that lets tiles of one picture share its normalisation.
     /// </summary>

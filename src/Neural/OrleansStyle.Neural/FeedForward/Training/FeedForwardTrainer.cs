@@ -261,7 +261,9 @@ public sealed class FeedForwardTrainer : IDisposable
             try
             {
                 var condition = StyleCondition.OneHot([Options.FrozenStyles], _transformer.Styles, _device);
-                return _transformer.forward(content.ToTensor(_device), condition).ToPlanarImage();
+                var amount = BorderPadding.Amount(content.Width, content.Height, BorderPadding.DefaultPixels);
+                var output = _transformer.forward(BorderPadding.Reflect(content, amount).ToTensor(_device), condition).ToPlanarImage();
+                return BorderPadding.Crop(output, amount, content.Width, content.Height);
             }
             finally
             {

@@ -56,7 +56,7 @@ public static class ColorTransfer
         return (mean.to(float32), covariance.add(eye(3, dtype: float64, device: image.device).mul(1e-5)));
     }
 
-    private static Tensor MatrixPower(Tensor symmetric, double power)
+    internal static Tensor MatrixPower(Tensor symmetric, double power)
     {
         var (values, vectors) = linalg.eigh(symmetric);
         return vectors.mul(values.clamp_min(1e-10).pow(power)).matmul(vectors.t());

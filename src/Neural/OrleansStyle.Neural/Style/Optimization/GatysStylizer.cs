@@ -73,7 +73,13 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
         Tensor Closure()
         {
             using var step = NewDisposeScope();
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested && settings.Optimizer == OptimizerKind.Adam)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            // L-BFGS calls this from native code, where an exception would abort the process: the loop checks the
+            // token between steps instead (at most 20 evaluations later).
             if (settings.Optimizer == OptimizerKind.Lbfgs)
             {
                 image.grad?.zero_();
@@ -108,6 +114,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
             while (iteration < iterations)
             {
                 using var step = NewDisposeScope();
+                cancellationToken.ThrowIfCancellationRequested();
                 var before = iteration;
                 lbfgs.step(Closure);
                 ClampPixels(image);
@@ -118,6 +125,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
             }
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         return image.detach().clone().MoveToOuterDisposeScope();
     }
 

@@ -1,0 +1,20 @@
+using OrleansStyle.Neural.Style.Optimization;
+
+namespace OrleansStyle.Cli.Gateway;
+
+/// <summary>The render command's options that a gateway render uses; the rest stay in-process only.</summary>
+internal sealed record GatewayRenderArgs(
+    string Gateway,
+    string? ApiKey,
+    string Content,
+    IReadOnlyList<string> Styles,
+    IReadOnlyList<string> Regions,
+    string? Model,
+    string Method,
+    float Alpha,
+    int Size,
+    ColorMode Color,
+    int Iterations,
+    string Output,
+    string? JobId,
+    bool Detach);
