@@ -20,7 +20,7 @@ namespace OrleansStyle.Bench;
 internal static class FeedForwardBenchmark
 {
     /// <summary>Largest accepted |ONNX − TorchSharp| relative to the output's scale (at least 1).</summary>
-    private const double OnnxTolerance = 1e-4;
+    private const double OnnxTolerance = 1e-3; // a quarter of an 8-bit level; float sums over 2048² grow to ~4e-4
 
     private static readonly SafeImageReader Reader = new();
 

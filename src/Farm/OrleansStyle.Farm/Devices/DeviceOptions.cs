@@ -18,6 +18,12 @@ public sealed class DeviceOptions
     /// <summary>Most tiles one forward pass takes (dynamic batching, as in Triton).</summary>
     public int MaxBatch { get; set; } = 8;
 
+    /// <summary>
+    /// Batch limit on CPU devices. Measured on 2 cores, TorchSharp's per-image throughput falls with the batch
+    /// (9.2 → 6.7 images/s from batch 1 to 8 at 256², docs/benchmarks.md), so CPUs run one tile at a time.
+    /// </summary>
+    public int CpuMaxBatch { get; set; } = 1;
+
     /// <summary>How long the first tile of a batch waits for more compatible tiles.</summary>
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 

@@ -26,6 +26,11 @@ public sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
             problems.Add($"{DeviceOptions.Section}:MaxBatch is {options.MaxBatch}: use 1 (no batching) to 256; 8 suits most GPUs.");
         }
 
+        if (options.CpuMaxBatch < 1)
+        {
+            problems.Add($"{DeviceOptions.Section}:CpuMaxBatch is {options.CpuMaxBatch}: use 1 (fastest on CPUs) or more.");
+        }
+
         if (options.MaxQueueDelay < TimeSpan.Zero || options.MaxQueueDelay > TimeSpan.FromSeconds(1))
         {
             problems.Add($"{DeviceOptions.Section}:MaxQueueDelay is {options.MaxQueueDelay}: use 0 to 00:00:01 (a few milliseconds is typical).");

@@ -25,7 +25,7 @@ public sealed class DeviceServices : IDisposable
         Devices = DeviceInventory.Resolve(settings);
         _queues = Devices.ToDictionary(
             d => d.Id,
-            d => new DeviceQueue(d, CreateBackend(d, settings, registry, metrics, loggers), settings, metrics, loggers.CreateLogger<DeviceQueue>()));
+            d => new DeviceQueue(d, CreateBackend(d, settings, registry, metrics, loggers), ForDevice(d, settings), metrics, loggers.CreateLogger<DeviceQueue>()));
     }
 
     public IReadOnlyList<DeviceDescriptor> Devices { get; }
@@ -41,6 +41,17 @@ public sealed class DeviceServices : IDisposable
             queue.Dispose();
         }
     }
+
+    private static DeviceOptions ForDevice(DeviceDescriptor device, DeviceOptions options) => device.Kind == DeviceKind.Cpu
+        ? new DeviceOptions
+        {
+            MaxBatch = Math.Min(options.MaxBatch, options.CpuMaxBatch),
+            MaxQueueDelay = options.MaxQueueDelay,
+            QueueCapacity = options.QueueCapacity,
+            ModelMemoryBudgetBytes = options.ModelMemoryBudgetBytes,
+            CpuThreads = options.CpuThreads,
+        }
+        : options;
 
     private static ITileBackend CreateBackend(
         DeviceDescriptor descriptor, DeviceOptions options, IModelRegistry registry, FarmMetrics metrics, ILoggerFactory loggers)
