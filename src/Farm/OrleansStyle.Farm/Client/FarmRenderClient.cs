@@ -23,12 +23,11 @@ public sealed class FarmRenderClient(IGrainFactory grains)
         IProgress<JobStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
-        var status = await Submit(job, request);
+        var status = await SubmitAsync(request, cancellationToken);
         using var assembler = MosaicAssembler.ToStream(
             TileLayout.Plan(status.Width, status.Height, status.TileSize, status.Overlap), destination, format);
         try
         {
-            status = await SendPicture(job, request.Content, status, cancellationToken);
             status = await Collect(job, assembler, progress, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -44,6 +43,26 @@ public sealed class FarmRenderClient(IGrainFactory grains)
 
         assembler.Complete();
         return status;
+    }
+
+    /// <summary>
+    /// Submits the job (or finds the one with this id) and sends its picture in bands, without waiting for the
+    /// result (watch it with <see cref="AttachAsync"/>). A job whose picture cannot be sent completely is cancelled:
+    /// it could never start.
+    /// </summary>
+    public async Task<JobStatus> SubmitAsync(FarmRenderRequest request, CancellationToken cancellationToken = default)
+    {
+        var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
+        var status = await Submit(job, request);
+        try
+        {
+            return await SendPicture(job, request.Content, status, cancellationToken);
+        }
+        catch (Exception)
+        {
+            await job.Cancel("the picture did not arrive completely");
+            throw;
+        }
     }
 
     /// <summary>Re-attaches to a job by id (e.g. after a disconnect) and assembles its result.</summary>

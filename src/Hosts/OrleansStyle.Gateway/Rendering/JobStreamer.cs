@@ -27,52 +27,14 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
     private readonly GatewayOptions _options = options.Value;
 
     /// <summary>
-    /// Submits the job (or finds the one with this id) and sends its picture in bands as the farm client does. A job
-    /// whose picture cannot be sent completely is cancelled: it could never start.
+    /// Submits the job (or finds the one with this id) and sends its picture, as the farm client does; a job whose
+    /// picture cannot be sent completely is cancelled.
     /// </summary>
     public async Task<JobStatus> SubmitAsync(FarmRenderRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
-        var content = request.Content;
-        var status = await job.Submit(new RenderJobSpec(request.Model, content.Width, content.Height, request.Regions, content.Thumbnail(request.StatisticsSize))
-        {
-            Alpha = request.Alpha,
-            Color = request.Color,
-            TileSize = request.TileSize,
-            Overlap = request.Overlap,
-            StyleSize = request.StyleSize,
-            Deadline = request.Deadline,
-            Caller = request.Caller,
-            Method = request.Method,
-            CoarseIterations = request.CoarseIterations,
-            RefineIterations = request.RefineIterations,
-        });
-        if (status.State != Farm.Jobs.JobState.Receiving)
-        {
-            return status; // an id that already has its picture: the same job again
-        }
-
-        try
-        {
-            var rowBytes = content.Width * 3;
-            var rowsPerBand = Math.Max(1, FarmRenderClient.BandBytes / rowBytes);
-            for (var y = 0; y < content.Height; y += rowsPerBand)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var rows = Math.Min(rowsPerBand, content.Height - y);
-                var band = new byte[rows * rowBytes];
-                Buffer.BlockCopy(content.Data, y * rowBytes, band, 0, band.Length);
-                status = await job.AppendSource(new SourceBand(y, new PixelBuffer(content.Width, rows, 3, band)));
-            }
-        }
-        catch (Exception)
-        {
-            await job.Cancel("the picture did not arrive completely");
-            throw;
-        }
-
-        LogSubmitted(logger, request.JobId, request.Caller ?? "", content.Width, content.Height, status.TilesTotal);
+        var status = await new FarmRenderClient(grains).SubmitAsync(request, cancellationToken);
+        LogSubmitted(logger, request.JobId, request.Caller ?? "", request.Content.Width, request.Content.Height, status.TilesTotal);
         return status;
     }
 

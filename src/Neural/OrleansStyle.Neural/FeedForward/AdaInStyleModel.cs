@@ -60,6 +60,9 @@ public sealed class AdaInStyleModel : IStyleModel
 
     public Device Device { get; }
 
+    /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
+    public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
+
     public PlanarImage Stylise(PlanarImage content, IReadOnlyList<FeedForwardRegion> regions, float alpha = 1f, NormStatistics? statistics = null)
     {
         if (!float.IsFinite(alpha) || alpha is < 0 or > 1)
@@ -75,22 +78,8 @@ public sealed class AdaInStyleModel : IStyleModel
     /// step in between (cheap, element-wise) runs per item with its own regions, style mixture, α and statistics;
     /// style images shared by several items (the same <see cref="PlanarImage"/> and mask) are encoded once per batch.
     /// </summary>
-    /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
-    public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
-
-    public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        if (BorderPadding == 0 || items.Count == 0)
-        {
-            return StyliseUnpadded(items);
-        }
-
-        var (width, height) = StyleBatchItem.CommonSize(items, nameof(items));
-        var amount = FeedForward.BorderPadding.Amount(width, height, BorderPadding);
-        var padded = StyliseUnpadded([.. items.Select(i => FeedForward.BorderPadding.Pad(i, amount))]);
-        return [.. padded.Select(image => FeedForward.BorderPadding.Crop(image, amount, width, height))];
-    }
+    public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items) =>
+        FeedForward.BorderPadding.Render(items, BorderPadding, StyliseUnpadded);
 
     private IReadOnlyList<PlanarImage> StyliseUnpadded(IReadOnlyList<StyleBatchItem> items)
     {

@@ -12,6 +12,22 @@ internal static class BorderPadding
     /// <summary>A multiple of 32, so the transformer's strides and the ResNet encoder see the same alignment.</summary>
     public const int DefaultPixels = 32;
 
+    /// <summary>Runs <paramref name="render"/> on the padded items and crops the results back to their size.</summary>
+    public static IReadOnlyList<PlanarImage> Render(
+        IReadOnlyList<StyleBatchItem> items, int pixels, Func<IReadOnlyList<StyleBatchItem>, IReadOnlyList<PlanarImage>> render)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (pixels == 0 || items.Count == 0)
+        {
+            return render(items);
+        }
+
+        var (width, height) = StyleBatchItem.CommonSize(items, nameof(items));
+        var amount = Amount(width, height, pixels);
+        var padded = render([.. items.Select(i => Pad(i, amount))]);
+        return [.. padded.Select(image => Crop(image, amount, width, height))];
+    }
+
     public static (int X, int Y) Amount(int width, int height, int pixels) =>
         (Math.Min(pixels, width - 1), Math.Min(pixels, height - 1));
 

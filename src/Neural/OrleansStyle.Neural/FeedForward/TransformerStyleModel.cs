@@ -45,6 +45,9 @@ public sealed class TransformerStyleModel : IStyleModel
 
     public Device Device { get; }
 
+    /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
+    public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
+
     public PlanarImage Stylise(PlanarImage content, IReadOnlyList<FeedForwardRegion> regions, float alpha = 1f, NormStatistics? statistics = null)
     {
         if (alpha != 1f)
@@ -61,22 +64,8 @@ public sealed class TransformerStyleModel : IStyleModel
     /// and normalisation statistics per sample: frozen rows where an item brings statistics, its own instance
     /// statistics where it does not.
     /// </summary>
-    /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
-    public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
-
-    public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        if (BorderPadding == 0 || items.Count == 0)
-        {
-            return StyliseUnpadded(items);
-        }
-
-        var (width, height) = StyleBatchItem.CommonSize(items, nameof(items));
-        var amount = FeedForward.BorderPadding.Amount(width, height, BorderPadding);
-        var padded = StyliseUnpadded([.. items.Select(i => FeedForward.BorderPadding.Pad(i, amount))]);
-        return [.. padded.Select(image => FeedForward.BorderPadding.Crop(image, amount, width, height))];
-    }
+    public IReadOnlyList<PlanarImage> StyliseBatch(IReadOnlyList<StyleBatchItem> items) =>
+        FeedForward.BorderPadding.Render(items, BorderPadding, StyliseUnpadded);
 
     private IReadOnlyList<PlanarImage> StyliseUnpadded(IReadOnlyList<StyleBatchItem> items)
     {
