@@ -14,6 +14,9 @@ internal static class FarmFixtures
     public const string Multi = "tiny-multi";
     public const string AdaIn = "tiny-adain";
 
+    /// <summary>The repository's bundled AdaIN decoder (models/adain.safetensors), copied beside the tiny models.</summary>
+    public const string BundledAdaIn = "adain";
+
     private static readonly Lazy<string> LazyModels = new(WriteModels);
     private static readonly Lazy<ResNet18Features> LazyEncoder = new(ResNetOnnxImporter.LoadDefault);
 
@@ -37,7 +40,7 @@ internal static class FarmFixtures
     }
 
     public static IStyleModel Load(string name) =>
-        StyleModelFile.Load(Path.Combine(ModelDirectory, name + ".safetensors"), name == AdaIn ? Encoder : null);
+        StyleModelFile.Load(Path.Combine(ModelDirectory, name + ".safetensors"), name is AdaIn or BundledAdaIn ? Encoder : null);
 
     private static string WriteModels()
     {
@@ -71,6 +74,20 @@ internal static class FarmFixtures
             adain.Save(Path.Combine(directory, AdaIn + ".safetensors"));
         }
 
+        File.Copy(Path.Combine(RepositoryRoot(), "models", BundledAdaIn + ".safetensors"), Path.Combine(directory, BundledAdaIn + ".safetensors"), overwrite: true);
         return directory;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "OrleansStyle.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The repository root (with OrleansStyle.sln) is not above the test binaries.");
     }
 }

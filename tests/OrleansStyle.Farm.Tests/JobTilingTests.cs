@@ -9,18 +9,22 @@ public sealed class JobTilingTests
     [InlineData(1000, 700, 256, 32, 32)]
     [InlineData(300, 300, 96, 24, 24)]
     [InlineData(100, 60, 256, 32, 32)]
-    public void Windows_have_one_size_lie_inside_the_picture_and_contain_their_tile(int width, int height, int tile, int overlap, int margin)
+    [InlineData(13334, 7499, 512, 32, 32)]
+    public void Windows_start_aligned_lie_inside_the_picture_and_contain_their_tile_with_its_margin(int width, int height, int tile, int overlap, int margin)
     {
         var tiling = new JobTiling(width, height, tile, overlap, margin);
         foreach (var t in tiling.Layout.Tiles)
         {
             var window = tiling.Window(t.Index);
             var keep = tiling.Keep(t.Index);
-            Assert.Equal((tiling.WindowWidth, tiling.WindowHeight), (window.Width, window.Height));
-            Assert.InRange(window.X, 0, width - window.Width);
-            Assert.InRange(window.Y, 0, height - window.Height);
+            Assert.Equal(0, window.X % JobTiling.Alignment);
+            Assert.Equal(0, window.Y % JobTiling.Alignment);
+            Assert.True(window.X + window.Width <= width && window.Y + window.Height <= height);
+            Assert.True(window.Width == tiling.WindowWidth || window.X + window.Width == width, "interior windows share one size");
             Assert.Equal((t.X, t.Y), (window.X + keep.X, window.Y + keep.Y));
-            Assert.True(keep.X >= 0 && keep.Y >= 0 && keep.X + keep.Width <= window.Width && keep.Y + keep.Height <= window.Height);
+            Assert.True(keep.X >= Math.Min(margin, t.X) && keep.Y >= Math.Min(margin, t.Y), "the margin before the tile");
+            Assert.True(window.X + window.Width >= Math.Min(width, t.X + t.Width + margin), "the margin after the tile");
+            Assert.True(window.Y + window.Height >= Math.Min(height, t.Y + t.Height + margin));
         }
     }
 

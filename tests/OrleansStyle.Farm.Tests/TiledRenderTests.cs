@@ -54,6 +54,27 @@ public sealed class TiledRenderTests
     }
 
     [Fact]
+    public async Task A_tiled_render_with_the_bundled_AdaIN_decoder_and_style_colours_equals_the_whole_image_render()
+    {
+        await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
+        var photo = FarmFixtures.Photo("sailboat", 256, 256);
+        var painting = FarmFixtures.Painting("la_muse", 160);
+        var request = RenderHelpers.Request(RenderHelpers.NewId("bundled"), photo, FarmFixtures.BundledAdaIn, StyleWeight.FromImage("la_muse", painting))
+            with { StyleSize = 160 };
+
+        var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
+
+        Assert.True(status.TilesTotal >= 9);
+        using var model = FarmFixtures.Load(FarmFixtures.BundledAdaIn);
+        var whole = RenderHelpers.Quantised(new FeedForwardStylizer(model).Stylise(
+            FeedForwardRequest.Everywhere(Pixels.PixelBufferConversions.ToPlanar(photo), StyleChoice.FromImage(Pixels.PixelBufferConversions.ToPlanar(painting)))
+            with { StyleSize = 160 }));
+        var psnr = StylisationQuality.Psnr(tiled, whole);
+
+        Assert.True(psnr >= 40, $"tiled vs whole PSNR {psnr:F1} dB");
+    }
+
+    [Fact]
     public async Task Submitting_the_same_job_id_twice_returns_the_same_job_and_a_finished_job_can_be_reattached()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
