@@ -34,6 +34,21 @@ public sealed class PlacementTests
         await Assert.ThrowsAnyAsync<Exception>(() => farm.Grains.GetGrain<IDeviceWorkerGrain>(noDevices.Key).GetLoad());
     }
 
+    [Fact]
+    public async Task Jobs_are_tiled_for_the_smallest_tile_the_devices_announce()
+    {
+        await using var farm = await FarmCluster.StartAsync(
+            [FarmCluster.NoDevices, o => { o.Devices = ["sim:0"]; o.MaxTileSize = 256; }, o => { o.Devices = ["sim:0"]; o.MaxTileSize = 128; }],
+            j => j.TileSize = 1000);
+        await WaitForWorkers(farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<WorkerDirectory>(), 2);
+        var photo = FarmFixtures.Photo("chicago", 400, 300);
+
+        var status = await farm.Grains.GetGrain<Jobs.IRenderJobGrain>(RenderHelpers.NewId("limits")).Submit(
+            new Jobs.RenderJobSpec(FarmFixtures.Multi, 400, 300, [Jobs.RegionSpec.Everywhere(Jobs.StyleWeight.Trained("style0"))], photo));
+
+        Assert.Equal(128, status.TileSize);
+    }
+
     /// <summary>Silo metadata reaches other silos shortly after they join.</summary>
     internal static async Task<IReadOnlyList<WorkerAddress>> WaitForWorkers(WorkerDirectory directory, int count)
     {

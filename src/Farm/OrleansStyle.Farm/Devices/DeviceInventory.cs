@@ -10,6 +10,21 @@ public static class DeviceInventory
 {
     public const string MetadataKey = "orleansstyle.devices";
 
+    /// <summary>Silo metadata: the largest tile side the silo's devices take.</summary>
+    public const string MaxTileMetadataKey = "orleansstyle.max-tile";
+
+    /// <summary>The configured limit, else the smallest default of the silo's devices (0 without devices).</summary>
+    public static int MaxTileSize(DeviceOptions options, IReadOnlyList<DeviceDescriptor> devices) =>
+        options.MaxTileSize > 0 ? options.MaxTileSize
+        : devices.Count == 0 ? 0
+        : devices.Min(d => d.Kind == Workers.DeviceKind.Cuda ? 2048 : 512);
+
+    public static int MaxTileFromMetadata(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(MaxTileMetadataKey, out var value)
+            && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+            ? size
+            : 0;
+
     /// <summary>The configured devices, else every CUDA device when the CUDA backend is present, else the CPU.</summary>
     public static IReadOnlyList<DeviceDescriptor> Resolve(DeviceOptions options)
     {

@@ -15,6 +15,13 @@ public sealed class DeviceOptions
     /// <summary>False: this silo hosts no workers at all.</summary>
     public bool Announce { get; set; } = true;
 
+    /// <summary>
+    /// The largest tile side this silo's devices take, announced with them; coordinators plan tiles no larger than the
+    /// smallest announced. 0 = by device: 512 for CPUs (memory bandwidth), 2048 for CUDA devices (a 2048² tile of the
+    /// bundled networks needs about 3 GiB of activations), 512 for simulated ones.
+    /// </summary>
+    public int MaxTileSize { get; set; }
+
     /// <summary>Most tiles one forward pass takes (dynamic batching, as in Triton).</summary>
     public int MaxBatch { get; set; } = 8;
 

@@ -26,6 +26,11 @@ public sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
             problems.Add($"{DeviceOptions.Section}:MaxBatch is {options.MaxBatch}: use 1 (no batching) to 256; 8 suits most GPUs.");
         }
 
+        if (options.MaxTileSize is < 0 or (> 0 and < 64) or > 16_384)
+        {
+            problems.Add($"{DeviceOptions.Section}:MaxTileSize is {options.MaxTileSize}: use 0 (by device) or 64–16384 pixels.");
+        }
+
         if (options.CpuMaxBatch < 1)
         {
             problems.Add($"{DeviceOptions.Section}:CpuMaxBatch is {options.CpuMaxBatch}: use 1 (fastest on CPUs) or more.");

@@ -32,9 +32,11 @@ public static class FarmSiloBuilderExtensions
             throw new OptionsValidationException(nameof(DeviceOptions), typeof(DeviceOptions), validation.Failures);
         }
 
+        var announced = DeviceInventory.Resolve(deviceOptions);
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
-            [DeviceInventory.MetadataKey] = DeviceInventory.ToMetadata(DeviceInventory.Resolve(deviceOptions)),
+            [DeviceInventory.MetadataKey] = DeviceInventory.ToMetadata(announced),
+            [DeviceInventory.MaxTileMetadataKey] = DeviceInventory.MaxTileSize(deviceOptions, announced).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
 

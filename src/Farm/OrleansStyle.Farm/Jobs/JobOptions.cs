@@ -5,8 +5,12 @@ public sealed class JobOptions
 {
     public const string Section = "OrleansStyle:Jobs";
 
-    /// <summary>Tile side when a job does not choose: 512 suits CPUs and small GPUs; 1024 or more for large GPUs.</summary>
-    public int TileSize { get; set; } = 512;
+    /// <summary>
+    /// Largest tile side a job is planned with when it does not choose one. The devices' own limits
+    /// (<see cref="Devices.DeviceOptions.MaxTileSize"/>, announced per silo) usually decide; this bounds them, and is
+    /// the tile size when no silo announces a limit.
+    /// </summary>
+    public int TileSize { get; set; } = 2048;
 
     /// <summary>Feathered overlap between neighbouring tiles.</summary>
     public int Overlap { get; set; } = 32;

@@ -52,7 +52,10 @@ public sealed partial class RenderJobGrain(
         }
 
         Validate(spec);
-        var tileSize = spec.TileSize > 0 ? spec.TileSize : _options.TileSize;
+        // The devices' announced limits (their memory) decide, within the coordinator's own bound.
+        var tileSize = spec.TileSize > 0 ? spec.TileSize
+            : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
+            : _options.TileSize;
         var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
         _tiling = new JobTiling(spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), _options.ContextMargin);
         _spec = spec;
