@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using OrleansStyle.Gateway.Interceptors;
 using Microsoft.Extensions.Options;
 using OrleansStyle.Gateway.Errors;
 using OrleansStyle.Gateway.Options;
@@ -12,7 +12,7 @@ namespace OrleansStyle.Gateway.Limits;
 /// A token bucket per caller (after authentication, so the caller is known): a burst of a minute's allowance, then
 /// the configured rate. Refused calls get RESOURCE_EXHAUSTED and cost the farm nothing.
 /// </summary>
-public sealed class RateLimitInterceptor : Interceptor, IDisposable
+public sealed class RateLimitInterceptor : AdmissionInterceptor, IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _limiter;
 
@@ -33,40 +33,11 @@ public sealed class RateLimitInterceptor : Interceptor, IDisposable
         }
     }
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
     public void Dispose() => _limiter?.Dispose();
 
-    private void Admit(ServerCallContext context)
+    protected override void Admit(ServerCallContext context)
     {
-        if (_limiter is null || context.Method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal))
+        if (_limiter is null || IsHealthCheck(context))
         {
             return;
         }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using OrleansStyle.Gateway.Interceptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansStyle.Gateway.Options;
@@ -12,7 +12,7 @@ namespace OrleansStyle.Gateway.Security;
 /// Checks the <c>x-api-key</c> metadata header against the configured keys and records the caller's name. Health
 /// checks stay open so orchestrators can probe the gateway without a key.
 /// </summary>
-public sealed partial class ApiKeyInterceptor : Interceptor
+public sealed partial class ApiKeyInterceptor : AdmissionInterceptor
 {
     private readonly bool _required;
     private readonly (string Caller, byte[] Hash)[] _keys;
@@ -27,38 +27,9 @@ public sealed partial class ApiKeyInterceptor : Interceptor
         _logger = logger;
     }
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    protected override void Admit(ServerCallContext context)
     {
-        Authenticate(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    private void Authenticate(ServerCallContext context)
-    {
-        if (context.Method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal))
+        if (IsHealthCheck(context))
         {
             return;
         }
