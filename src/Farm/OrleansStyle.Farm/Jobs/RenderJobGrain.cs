@@ -29,6 +29,10 @@ public sealed partial class RenderJobGrain(
     private readonly JobOptions _options = options.Value;
     private readonly List<JobEvent> _events = [];
     private readonly CancellationTokenSource _cancellation = new();
+
+    // Its own source, so "the deadline fired" is a fact rather than a comparison of clocks (timers may fire a
+    // millisecond before the wall clock reaches the deadline).
+    private readonly CancellationTokenSource _deadline = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RenderJobSpec? _spec;
     private JobTiling? _tiling;
@@ -232,7 +236,7 @@ public sealed partial class RenderJobGrain(
         _clock = Stopwatch.StartNew();
         if (_spec!.Deadline is { } deadline)
         {
-            _cancellation.CancelAfter(deadline - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            _deadline.CancelAfter(deadline - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
 
         // The job runs as turns of this grain; keep it resident until it ends.
@@ -242,7 +246,8 @@ public sealed partial class RenderJobGrain(
 
     private async Task RunAsync()
     {
-        var token = _cancellation.Token;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, _deadline.Token);
+        var token = linked.Token;
         try
         {
             if (_spec!.Method == RenderMethod.Optimize)
@@ -422,7 +427,8 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    private bool DeadlinePassed => _spec?.Deadline is { } deadline && DateTimeOffset.UtcNow >= deadline;
+    private bool DeadlinePassed =>
+        _deadline.IsCancellationRequested || (_spec?.Deadline is { } deadline && DateTimeOffset.UtcNow >= deadline);
 
     /// <summary>Failures of a worker or silo are retried elsewhere; bad jobs, cancellation and expiry are not.</summary>
     private bool IsRetryable(Exception exception, CancellationToken token) =>
