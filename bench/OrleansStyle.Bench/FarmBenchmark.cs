@@ -154,16 +154,16 @@ internal static class FarmBenchmark
         return directory;
     });
 
-    private static string TrainedStyle(string modelPath) => StyleModelFile.ReadInfo(modelPath).Styles.FirstOrDefault()
+    internal static string TrainedStyle(string modelPath) => StyleModelFile.ReadInfo(modelPath).Styles.FirstOrDefault()
         ?? throw new ArgumentException($"{modelPath} has no trained styles: use a single- or multi-style model.");
 
-    private static (int Width, int Height) Size(double megapixels, double aspect)
+    internal static (int Width, int Height) Size(double megapixels, double aspect)
     {
         var height = (int)Math.Round(Math.Sqrt(megapixels * 1e6 / aspect));
         return ((int)Math.Round(height * aspect), height);
     }
 
-    private static PixelBuffer Photo(int width, int height)
+    internal static PixelBuffer Photo(int width, int height)
     {
         using var image = new SafeImageReader().ReadRgb(Tests.Shared.SharedImages.Content("tubingen"));
         return image.ToPlanar().Resize(width, height).ToPixelBuffer();

@@ -23,11 +23,15 @@ switch (suite)
     case "farm-large":
         await FarmBenchmark.Large(Arg(1, "models/multi4.safetensors"), Arg(2, "/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg"), double.Parse(Arg(3, "100"), CultureInfo.InvariantCulture));
         break;
+    case "gateway":
+        await GatewayBenchmark.Run(Arg(1, "models/multi4.safetensors"), double.Parse(Arg(2, "2"), CultureInfo.InvariantCulture), int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture), int.Parse(Arg(4, "4"), CultureInfo.InvariantCulture));
+        break;
     case "feedforward":
         return FeedForwardBenchmark.Run([.. args.Skip(1)]);
     default:
         Console.WriteLine("usage: bench optimize [sizes…] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options]"
-            + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]");
+            + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]"
+            + " | gateway [model] [megapixels] [repeats] [renders per client]");
         return 2;
 }
 

@@ -43,6 +43,32 @@ public sealed class OptimizationJobTests
         Assert.True(seam < elsewhere * 1.5, $"mean step across tile borders {seam:F4} vs {elsewhere:F4} elsewhere");
     }
 
+    [Fact]
+    public async Task A_picture_that_fits_the_coarse_pass_is_finished_by_it_without_refinement()
+    {
+        await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
+        await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 1);
+        var photo = FarmFixtures.Photo("sailboat", 96, 72);
+        var painting = FarmFixtures.Painting("the_scream", 96);
+        var request = new FarmRenderRequest(RenderHelpers.NewId("gatys-small"), photo, RenderJobSpec.OptimizationNetwork,
+            [RegionSpec.Everywhere(StyleWeight.FromImage("the_scream", painting))])
+        {
+            Method = RenderMethod.Optimize,
+            TileSize = 64,
+            CoarseIterations = 30,
+            RefineIterations = 10_000, // would take many minutes per tile if refinement ran
+        };
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var (result, status) = await RenderHelpers.RenderAsync(farm.Grains, request, timeout.Token);
+
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.True(status.TilesTotal >= 4, $"{status.TilesTotal} tiles");
+        var content = photo.ToPlanar();
+        var style = painting.ToPlanar();
+        Assert.True(StylisationQuality.Measure(result, content, style).Palette < 0.8 * StylisationQuality.Measure(content, content, style).Palette);
+    }
+
     private static double ColumnStep(Imaging.PlanarImage image, int x)
     {
         var total = 0.0;

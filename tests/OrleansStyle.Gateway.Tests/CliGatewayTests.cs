@@ -32,7 +32,7 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
     }
 
     [Fact]
-    public async Task Render_with_farm_in_process_writes_the_same_bytes_as_render_with_gateway()
+    public async Task Render_in_process_by_default_writes_the_same_bytes_as_render_with_gateway()
     {
         var photoPath = Path.Combine(_folder, "small.png");
         await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("modern", 200, 150)));
@@ -41,7 +41,7 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
 
         var viaGateway = await CliApp.Build().Parse(
             [.. common, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "-o", Path.Combine(_folder, "gateway.png")]).InvokeAsync();
-        var inProcess = await CliApp.Build().Parse([.. common, "--farm", "-o", Path.Combine(_folder, "farm.png")]).InvokeAsync();
+        var inProcess = await CliApp.Build().Parse([.. common, "-o", Path.Combine(_folder, "farm.png")]).InvokeAsync();
 
         Assert.Equal((0, 0), (viaGateway, inProcess));
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_folder, "gateway.png")), await File.ReadAllBytesAsync(Path.Combine(_folder, "farm.png")));
@@ -61,6 +61,39 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
 
         Assert.Equal((2, 2), (noKey, unknownStyle));
         Assert.Empty(Directory.EnumerateFiles(_folder, "refused*"));
+    }
+
+    [Fact]
+    public async Task Styles_and_train_over_the_gateway_upload_a_painting_and_train_a_model_from_it()
+    {
+        var painting = Path.Combine(_folder, $"painting-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(painting, GatewayFixtures.Encode(GatewayFixtures.Painting("the_scream", 80, 100)));
+        var model = $"cli-trained-{Guid.NewGuid():N}";
+        string[] gateway = ["--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey];
+
+        var uploaded = await CliApp.Build().Parse(["styles", "upload", painting, .. gateway]).InvokeAsync();
+        var trained = await CliApp.Build().Parse(
+            ["train", .. gateway, "--kind", "single", "--style", Path.GetFileNameWithoutExtension(painting), "--steps", "3", "--size", "64", "--batch", "1", "--width", "8",
+             "-o", model]).InvokeAsync();
+
+        Assert.Equal((0, 0), (uploaded, trained));
+        var info = await server.Models.DescribeModelAsync(new V1.DescribeModelRequest { Name = model }, GatewayServer.Key);
+        Assert.Equal(["single", Path.GetFileNameWithoutExtension(painting)], [info.Kind, .. info.Styles]);
+        await server.Models.DeleteModelAsync(new V1.DeleteModelRequest { Name = model }, GatewayServer.Key);
+    }
+
+    [Fact]
+    public async Task In_process_only_options_are_refused_with_a_gateway()
+    {
+        var photoPath = Path.Combine(_folder, "photo.png");
+        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("cornell", 64, 48)));
+
+        var exit = await CliApp.Build().Parse(
+            ["render", photoPath, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "--style", photoPath, "--loss", "MmdGaussian",
+             "-o", Path.Combine(_folder, "refused.png")]).InvokeAsync();
+
+        Assert.Equal(2, exit);
+        Assert.False(File.Exists(Path.Combine(_folder, "refused.png")));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -26,6 +26,12 @@ internal static class GatewayFixtures
         return image.ToPlanar().Resize(width, height).ToPixelBuffer();
     }
 
+    public static PixelBuffer Painting(string name, int width, int height)
+    {
+        using var image = new SafeImageReader().ReadRgb(SharedImages.Style(name));
+        return image.ToPlanar().Resize(width, height).ToPixelBuffer();
+    }
+
     public static byte[] Encode(PixelBuffer pixels, OutputFormat format = OutputFormat.Png)
     {
         using var image = pixels.Channels == 3

@@ -16,6 +16,9 @@ public sealed class GatewayServer : IAsyncLifetime
 {
     public const string Caller = "tests";
     public const string ApiKey = "tests-key-0123456789abcdef";
+
+    /// <summary>A second caller, to check that jobs are private to their caller.</summary>
+    public const string OtherApiKey = "other-key-0123456789abcdef";
     public const long MaxUploadBytes = 32L << 20;
 
     private GatewayHost? _host;
@@ -31,12 +34,29 @@ public sealed class GatewayServer : IAsyncLifetime
 
     public Models.ModelsClient Models => new(Channel);
 
+    public Styles.StylesClient Styles => new(Channel);
+
+    public Training.TrainingClient Training => new(Channel);
+
+    /// <summary>The style library's folder (empty at the start of the run).</summary>
+    public string StyleDirectory { get; } = Directory.CreateTempSubdirectory("orleansstyle-gateway-styles-").FullName;
+
+    /// <summary>The embedded silo's training photos: two small photos.</summary>
+    public string TrainingDirectory { get; } = Directory.CreateTempSubdirectory("orleansstyle-gateway-training-").FullName;
+
     public IGrainFactory Grains => Host.Grains;
 
     public static Metadata Key => new() { { "x-api-key", ApiKey } };
 
+    public static Metadata OtherKey => new() { { "x-api-key", OtherApiKey } };
+
     public async Task InitializeAsync()
     {
+        foreach (var photo in new[] { "chicago", "flowers" })
+        {
+            await File.WriteAllBytesAsync(Path.Combine(TrainingDirectory, photo + ".png"), GatewayFixtures.Encode(GatewayFixtures.Photo(photo, 160, 120)));
+        }
+
         _host = await GatewayHost.StartAsync(new GatewayHostOptions
         {
             Devices = devices =>
@@ -54,9 +74,16 @@ public sealed class GatewayServer : IAsyncLifetime
             Gateway = gateway =>
             {
                 gateway.RequireApiKey = true;
-                gateway.ApiKeys = new(StringComparer.Ordinal) { [Caller] = ApiKey };
+                gateway.ApiKeys = new(StringComparer.Ordinal) { [Caller] = ApiKey, ["other"] = OtherApiKey };
                 gateway.MaxUploadBytes = MaxUploadBytes;
                 gateway.AllowModelChanges = true;
+                gateway.StyleDirectory = StyleDirectory;
+            },
+            Training = training =>
+            {
+                training.ContentDirectory = TrainingDirectory;
+                training.StepsPerSlice = 1; // tiles get the device between every step
+                training.ReportInterval = TimeSpan.FromMilliseconds(10);
             },
         });
         _channel = GrpcChannel.ForAddress(_host.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 2 << 20 });
@@ -69,6 +96,9 @@ public sealed class GatewayServer : IAsyncLifetime
         {
             await _host.DisposeAsync();
         }
+
+        Directory.Delete(StyleDirectory, recursive: true);
+        Directory.Delete(TrainingDirectory, recursive: true);
     }
 
     /// <summary>The device workers of the embedded silo, to see whether they are busy.</summary>

@@ -71,7 +71,7 @@ public sealed class LimitsTests(GatewayServer server)
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
         Assert.Superset(
-            new HashSet<string> { "orleansstyle.v1.Render", "orleansstyle.v1.Jobs", "orleansstyle.v1.Models", "grpc.health.v1.Health" },
+            new HashSet<string> { "orleansstyle.v1.Render", "orleansstyle.v1.Jobs", "orleansstyle.v1.Models", "orleansstyle.v1.Styles", "orleansstyle.v1.Training", "grpc.health.v1.Health" },
             services.ToHashSet());
     }
 

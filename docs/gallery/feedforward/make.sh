@@ -7,8 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 repo=$(cd ../../.. && pwd)
 images=${ORLEANSSTYLE_SHARED_IMAGES:-$repo/../shared/images}
-dotnet build "$repo/src/Hosts/OrleansStyle.Cli" -c Release -v q --nologo >/dev/null
-cli="$repo/src/Hosts/OrleansStyle.Cli/bin/Release/net10.0/orleans-style"
+# ORLEANSSTYLE_CLI: an already built orleans-style to use instead of building this checkout.
+cli=${ORLEANSSTYLE_CLI:-}
+if [ -z "$cli" ]; then
+  dotnet build "$repo/src/Hosts/OrleansStyle.Cli" -c Release -v q --nologo >/dev/null
+  cli="$repo/src/Hosts/OrleansStyle.Cli/bin/Release/net10.0/orleans-style"
+fi
 c() { echo "$images/content/$1.jpg"; }
 s() { ls "$images/style/$1".* | head -n1; }
 

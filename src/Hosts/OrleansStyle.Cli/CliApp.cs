@@ -13,6 +13,7 @@ public static class CliApp
         TrainCommand.Create(),
         ServeCommand.Create(),
         ModelsCommand.Create(),
+        StylesCommand.Create(),
         JobsCommand.Create(),
     };
 }

@@ -76,6 +76,32 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void Procedural_and_augmented_styles_train_reproducibly_across_a_resume()
+    {
+        var checkpoint = Path.Combine(_directory, "procedural.safetensors");
+        var options = Options(StyleModelKind.AdaIn) with { ProceduralStyles = 3, StyleAugment = true };
+        using var uninterrupted = FeedForwardTrainer.Create(TestNetworks.ResNet18, options, Photos, StylesFor(StyleModelKind.AdaIn));
+        Assert.All(Enumerable.Range(0, 2).Select(_ => uninterrupted.TrainStep().Total), l => Assert.True(float.IsFinite(l)));
+        uninterrupted.SaveCheckpoint(checkpoint);
+        uninterrupted.TrainStep();
+
+        using var resumed = FeedForwardTrainer.Resume(checkpoint, TestNetworks.ResNet18, Photos, StylesFor(StyleModelKind.AdaIn));
+        resumed.TrainStep();
+        Assert.Contains("3 procedural styles", resumed.Info.TrainingData, StringComparison.Ordinal);
+        Assert.Contains("(augmented)", resumed.Info.TrainingData, StringComparison.Ordinal);
+        Assert.Equal(Weights(uninterrupted), Weights(resumed));
+
+        using var plain = Create(StyleModelKind.AdaIn);
+        for (var i = 0; i < 3; i++)
+        {
+            plain.TrainStep();
+        }
+
+        Assert.NotEqual(Weights(uninterrupted), Weights(plain));
+        Assert.NotEmpty((TrainingOptions.For(StyleModelKind.Multi) with { ProceduralStyles = 2 }).Validate(TestNetworks.ResNet18.Taps));
+    }
+
+    [Fact]
     public void Another_seed_trains_other_weights()
     {
         using var first = Create(StyleModelKind.Single);
@@ -159,9 +185,11 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(trainer.Preview(Content.Value).Data, model.Stylise(Content.Value, StyleChoice.Trained(0)).Data);
     }
 
-    private static FeedForwardTrainer Create(StyleModelKind kind, int steps = 3, float learningRate = 1e-2f, int seed = 7)
-    {
-        var options = TrainingOptions.For(kind) with
+    private static FeedForwardTrainer Create(StyleModelKind kind, int steps = 3, float learningRate = 1e-2f, int seed = 7) =>
+        FeedForwardTrainer.Create(TestNetworks.ResNet18, Options(kind, steps, learningRate, seed), Photos, StylesFor(kind));
+
+    private static TrainingOptions Options(StyleModelKind kind, int steps = 3, float learningRate = 1e-2f, int seed = 7) =>
+        TrainingOptions.For(kind) with
         {
             Size = 64,
             Batch = 2,
@@ -171,8 +199,6 @@ public sealed class TrainingTests : IDisposable
             ResidualBlocks = Tiny.ResidualBlocks,
             Seed = seed,
         };
-        return FeedForwardTrainer.Create(TestNetworks.ResNet18, options, Photos, StylesFor(kind));
-    }
 
     private static TrainingData StylesFor(StyleModelKind kind) => kind switch
     {

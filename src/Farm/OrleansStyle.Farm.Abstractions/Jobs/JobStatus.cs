@@ -27,5 +27,9 @@ public sealed record JobStatus(
     [Id(10)]
     public int Retries { get; init; }
 
+    /// <summary>Who submitted it; gateways show a job only to its caller.</summary>
+    [Id(11)]
+    public string? Caller { get; init; }
+
     public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

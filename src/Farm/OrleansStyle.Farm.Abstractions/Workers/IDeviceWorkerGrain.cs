@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Workers;
 
@@ -12,9 +13,26 @@ public interface IDeviceWorkerGrain : IGrainWithStringKey
     [AlwaysInterleave, ResponseTimeout("00:10:00")]
     Task<TileResult> Render(TileWork work, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// An optimisation tile (or coarse pass): minutes, not seconds, on a CPU, so it has its own long timeout; the
+    /// job's deadline and cancellation still reach it through the token.
+    /// </summary>
+    [AlwaysInterleave, ResponseTimeout("02:00:00")]
+    Task<TileResult> Optimize(TileWork work, CancellationToken cancellationToken = default);
+
     [AlwaysInterleave, ResponseTimeout("00:10:00")]
     Task<FrozenStatistics> CaptureStatistics(StatisticsWork work, CancellationToken cancellationToken = default);
 
     [AlwaysInterleave]
     Task<WorkerLoad> GetLoad();
+
+    /// <summary>
+    /// Starts training on this device and returns at once; the run reports to <see cref="ITrainingJobGrain"/>
+    /// <paramref name="jobId"/>. It runs in short slices between tile batches, so the device keeps rendering.
+    /// </summary>
+    [AlwaysInterleave]
+    Task StartTraining(string jobId, TrainingSpec spec);
+
+    [AlwaysInterleave]
+    Task CancelTraining(string jobId, string reason);
 }

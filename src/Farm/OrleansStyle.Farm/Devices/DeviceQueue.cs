@@ -57,6 +57,17 @@ public sealed partial class DeviceQueue : IDisposable
         return item.Completion.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the device thread between batches (training slices): it holds the device for
+    /// its duration, so keep each call short and call again for more.
+    /// </summary>
+    public Task<T> RunExclusive<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    {
+        var item = new ExclusiveItem<T>(work, cancellationToken);
+        Add(item);
+        return item.Completion.Task;
+    }
+
     public void Dispose()
     {
         _stopping.Cancel();
@@ -220,6 +231,12 @@ public sealed partial class DeviceQueue : IDisposable
                 return;
             }
 
+            if (batch is [IExclusiveWork exclusive])
+            {
+                exclusive.Run(token.Token);
+                return;
+            }
+
             var tiles = batch.Cast<TileItem>().ToList();
             var pixels = _backend.Render([.. tiles.Select(t => t.Work)], token.Token);
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -287,6 +304,23 @@ public sealed partial class DeviceQueue : IDisposable
         public TileWork Work { get; } = work;
 
         public TaskCompletionSource<TileResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Cancel() => Completion.TrySetCanceled(CancellationToken);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    private interface IExclusiveWork
+    {
+        void Run(CancellationToken cancellationToken);
+    }
+
+    private sealed class ExclusiveItem<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken)
+        : QueuedWork(null, cancellationToken), IExclusiveWork
+    {
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Run(CancellationToken cancellationToken) => Completion.TrySetResult(work(cancellationToken));
 
         public override void Cancel() => Completion.TrySetCanceled(CancellationToken);
 

@@ -42,6 +42,14 @@ public sealed class DeviceServices : IDisposable
         }
     }
 
+    /// <summary>The Torch device behind a descriptor; simulated devices have none.</summary>
+    public static Device TorchDevice(DeviceDescriptor descriptor) => descriptor.Kind switch
+    {
+        DeviceKind.Cuda => new Device(TorchSharp.DeviceType.CUDA, descriptor.Ordinal),
+        DeviceKind.Cpu => CPU,
+        _ => throw new InvalidOperationException($"Device {descriptor.Id} is simulated: it renders stand-in tiles and cannot train."),
+    };
+
     private static DeviceOptions ForDevice(DeviceDescriptor device, DeviceOptions options) => device.Kind == DeviceKind.Cpu
         ? new DeviceOptions
         {
@@ -61,7 +69,7 @@ public sealed class DeviceServices : IDisposable
             return new SimulatedTileBackend(options.SimulatedLatency, options.SimulatedLatencyPerExtraTile);
         }
 
-        var device = descriptor.Kind == DeviceKind.Cuda ? new Device(TorchSharp.DeviceType.CUDA, descriptor.Ordinal) : CPU;
+        var device = TorchDevice(descriptor);
         var cache = new ModelCache(registry, descriptor, device, options.ModelMemoryBudgetBytes, metrics, loggers.CreateLogger<ModelCache>());
         return new TorchTileBackend(cache, device);
     }

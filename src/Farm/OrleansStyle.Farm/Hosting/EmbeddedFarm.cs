@@ -31,6 +31,7 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         Action<DeviceOptions>? devices = null,
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
+        Action<Training.FarmTrainingOptions>? training = null,
         LogLevel logLevel = LogLevel.Warning,
         CancellationToken cancellationToken = default)
     {
@@ -38,7 +39,7 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort(), FreePort())
-            .AddRenderFarm(devices: devices, models: models, jobs: jobs));
+            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new EmbeddedFarm(host);

@@ -6,6 +6,7 @@ using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Hosting;
 
@@ -20,7 +21,8 @@ public static class FarmSiloBuilderExtensions
         IConfiguration? configuration = null,
         Action<DeviceOptions>? devices = null,
         Action<ModelRegistryOptions>? models = null,
-        Action<JobOptions>? jobs = null)
+        Action<JobOptions>? jobs = null,
+        Action<FarmTrainingOptions>? training = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
         var deviceOptions = new DeviceOptions();
@@ -44,10 +46,17 @@ public static class FarmSiloBuilderExtensions
         services.AddSingleton(Options.Create(deviceOptions));
         var modelOptions = services.AddOptions<ModelRegistryOptions>();
         var jobOptions = services.AddOptions<JobOptions>();
+        var trainingOptions = services.AddOptions<FarmTrainingOptions>();
         if (configuration is not null)
         {
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
+            trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
+        }
+
+        if (training is not null)
+        {
+            trainingOptions.Configure(training);
         }
 
         if (models is not null)
@@ -61,7 +70,10 @@ public static class FarmSiloBuilderExtensions
         }
 
         jobOptions.ValidateOnStart();
+        trainingOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FarmTrainingOptions>, FarmTrainingOptionsValidator>();
+        services.AddSingleton<DeviceTrainer>();
         services.AddSingleton<IModelRegistry, DirectoryModelRegistry>();
         services.AddSingleton<FarmMetrics>();
         services.AddSingleton<DeviceServices>();

@@ -52,7 +52,10 @@ public sealed partial class RenderJobGrain(
     {
         if (_status is not null)
         {
-            return Task.FromResult(_status); // the same id again: the same job
+            // The same id again is the same job, but only for its own caller: ids are chosen by callers.
+            return _spec!.Caller == spec.Caller
+                ? Task.FromResult(_status)
+                : throw new InvalidJobException($"The job id {JobId} is taken by another caller: choose another id, or leave it empty.");
         }
 
         Validate(spec);
@@ -65,7 +68,10 @@ public sealed partial class RenderJobGrain(
         _spec = spec;
         _source = new SourceImage(spec.Width, spec.Height);
         _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
-        _status = new JobStatus(JobId, JobState.Receiving, spec.Width, spec.Height, tileSize, _tiling.Layout.Overlap, 0, _tiling.Count);
+        _status = new JobStatus(JobId, JobState.Receiving, spec.Width, spec.Height, tileSize, _tiling.Layout.Overlap, 0, _tiling.Count)
+        {
+            Caller = spec.Caller,
+        };
         LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, _tiling.Count);
         return Task.FromResult(_status);
     }
@@ -253,7 +259,14 @@ public sealed partial class RenderJobGrain(
             if (_spec!.Method == RenderMethod.Optimize)
             {
                 _coarse = (await RenderCoarseAsync(token)).ToPlanar();
-                await RenderTilesAsync(null, token);
+                if (_coarse.Width == _spec.Width && _coarse.Height == _spec.Height)
+                {
+                    RecordCoarseAsFinal(); // the picture fit the coarse pass: it already is the full-resolution result
+                }
+                else
+                {
+                    await RenderTilesAsync(null, token);
+                }
             }
             else
             {
@@ -305,12 +318,21 @@ public sealed partial class RenderJobGrain(
                 ?? throw new InvalidOperationException("No device workers are available in the cluster: start a silo with a device.");
             try
             {
-                return (await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Render(work, token)).Pixels;
+                return (await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Optimize(work, token)).Pixels;
             }
             catch (Exception exception) when (IsRetryable(exception, token) && attempt < _options.MaxAttemptsPerTile)
             {
                 router.Failed(worker);
             }
+        }
+    }
+
+    private void RecordCoarseAsFinal()
+    {
+        for (var tile = 0; tile < _tiling!.Count; tile++)
+        {
+            var window = _tiling.Window(tile);
+            Record(tile, new TileResult(tile, RegionMasks.Cut(_coarse!, window, _spec!.Width, _spec.Height).ToPixelBuffer(), 1, 0, TimeSpan.Zero));
         }
     }
 
@@ -380,7 +402,8 @@ public sealed partial class RenderJobGrain(
                     };
                 }
 
-                inFlight[GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Render(work, token)] = (tile, worker);
+                var target = GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key);
+                inFlight[work.Method == RenderMethod.Optimize ? target.Optimize(work, token) : target.Render(work, token)] = (tile, worker);
                 router.Started(worker);
             }
 

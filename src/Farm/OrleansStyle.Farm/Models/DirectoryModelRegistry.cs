@@ -33,6 +33,5 @@ public sealed class DirectoryModelRegistry(IOptions<ModelRegistryOptions> option
         : [];
 
     // Names come from callers: never let one reach outside the folder.
-    private static bool IsPlainName(string name) =>
-        name.Length is > 0 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !name.StartsWith('.');
+    private static bool IsPlainName(string name) => ModelNames.IsValid(name);
 }

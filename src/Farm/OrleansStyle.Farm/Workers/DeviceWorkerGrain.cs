@@ -1,5 +1,6 @@
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Workers;
 
@@ -8,7 +9,7 @@ namespace OrleansStyle.Farm.Workers;
 /// grain never blocks and many tiles (from many jobs) are in flight at once for the batcher to combine.
 /// </summary>
 [DevicePlacement]
-public sealed class DeviceWorkerGrain(DeviceServices devices, ILocalSiloDetails silo) : Grain, IDeviceWorkerGrain
+public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trainer, ILocalSiloDetails silo) : Grain, IDeviceWorkerGrain
 {
     private DeviceQueue? _queue;
 
@@ -22,10 +23,24 @@ public sealed class DeviceWorkerGrain(DeviceServices devices, ILocalSiloDetails 
         return await Queue.Enqueue(work, deadline.Token);
     }
 
+    public Task<TileResult> Optimize(TileWork work, CancellationToken cancellationToken) => Render(work, cancellationToken);
+
     public async Task<FrozenStatistics> CaptureStatistics(StatisticsWork work, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         return await Queue.EnqueueStatistics(work, linked.Token);
+    }
+
+    public Task StartTraining(string jobId, TrainingSpec spec)
+    {
+        trainer.Start(jobId, spec, Queue.Device);
+        return Task.CompletedTask;
+    }
+
+    public Task CancelTraining(string jobId, string reason)
+    {
+        trainer.Cancel(jobId);
+        return Task.CompletedTask;
     }
 
     public Task<WorkerLoad> GetLoad() => Task.FromResult(Queue.Load with { Silo = silo.SiloAddress.ToParsableString() });

@@ -14,7 +14,10 @@ internal static class FeaturesCommand
     {
         var image = new Argument<string>("image") { Description = "A PNG, JPEG or WebP image." };
         var size = new Option<int>("--size") { Description = "Resize so the long side is this many pixels.", DefaultValueFactory = _ => 256 };
-        var command = new Command("features", "Print ResNet-18 activation statistics of an image at every tap.") { image, size };
+        var command = new Command("features", """
+            Print ResNet-18 activation statistics of an image at every tap. Example:
+              orleans-style features photo.jpg --size 256
+            """) { image, size };
         command.SetAction((parse, _) => CliErrors.Guard(() =>
         {
             var planar = ImageFiles.ReadRgb(parse.GetValue(image)!).FitWithin(parse.GetValue(size));

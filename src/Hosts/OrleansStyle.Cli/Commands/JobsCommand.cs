@@ -1,10 +1,7 @@
 using System.CommandLine;
-using Grpc.Core;
 using OrleansStyle.Cli.Gateway;
 using OrleansStyle.Gateway.V1;
-using OrleansStyle.Imaging;
 using Spectre.Console;
-using WireFormat = OrleansStyle.Gateway.V1.OutputFormat;
 
 namespace OrleansStyle.Cli.Commands;
 
@@ -13,7 +10,11 @@ internal static class JobsCommand
 {
     public static Command Create()
     {
-        var command = new Command("jobs", "Look at, re-attach to or cancel a job on a gateway by its id.");
+        var command = new Command("jobs", """
+            Look at, re-attach to or cancel a job on a gateway by its id (your own jobs only). Examples:
+              orleans-style jobs get job-1234 --gateway http://localhost:5080
+              orleans-style jobs attach job-1234 -o result.png --gateway http://localhost:5080
+            """);
         command.Subcommands.Add(Get());
         command.Subcommands.Add(Attach());
         command.Subcommands.Add(Cancel());
@@ -23,93 +24,38 @@ internal static class JobsCommand
     private static Command Get()
     {
         var id = new Argument<string>("id") { Description = "The job's id." };
-        var gateway = new GatewayOptionsSet();
-        var command = new Command("get", "Print a job's status.") { id };
-        gateway.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CliErrors.Guard(() => GatewayCallErrors.Guard(async () =>
+        return GatewayCommand.Create("get", "Print a job's status.", async call =>
         {
-            using var channel = GatewayChannels.Open(parse.GetValue(gateway.Gateway)!);
-            var job = await new Jobs.JobsClient(channel).GetJobAsync(
-                new GetJobRequest { JobId = parse.GetValue(id)! }, GatewayChannels.Headers(parse.GetValue(gateway.ApiKey)), cancellationToken: cancellationToken);
-            Print(job);
+            Print(await new Jobs.JobsClient(call.Channel).GetJobAsync(new GetJobRequest { JobId = call.Get(id) }, call.Headers, cancellationToken: call.CancellationToken));
             return 0;
-        })));
-        return command;
+        }, id);
     }
 
     private static Command Attach()
     {
         var id = new Argument<string>("id") { Description = "The job's id." };
         var output = new Option<string>("--output", "-o") { Description = "Result path; the extension picks PNG, JPEG or WebP.", Required = true };
-        var gateway = new GatewayOptionsSet();
-        var command = new Command("attach", "Wait for a job (running or finished) and write its result.") { id, output };
-        gateway.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CliErrors.Guard(() => GatewayCallErrors.Guard(async () =>
+        return GatewayCommand.Create("attach", "Wait for a job (running or finished) and write its result.", async call =>
         {
-            var path = Path.GetFullPath(parse.GetValue(output)!);
-            var format = ImageWriter.FormatForPath(path) switch
-            {
-                Imaging.OutputFormat.Jpeg => WireFormat.Jpeg,
-                Imaging.OutputFormat.WebpLossless => WireFormat.WebpLossless,
-                Imaging.OutputFormat.WebpLossy => WireFormat.WebpLossy,
-                _ => WireFormat.Png,
-            };
-            using var channel = GatewayChannels.Open(parse.GetValue(gateway.Gateway)!);
-            using var call = new Jobs.JobsClient(channel).AttachJob(
-                new AttachJobRequest { JobId = parse.GetValue(id)!, OutputFormat = format }, GatewayChannels.Headers(parse.GetValue(gateway.ApiKey)), cancellationToken: cancellationToken);
-            var partial = path + ".partial";
-            RenderSummary? summary = null;
-            try
-            {
-                await using var file = File.Create(partial);
-                await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
-                {
-                    if (item.EventCase == RenderEvent.EventOneofCase.Result)
-                    {
-                        item.Result.Data.WriteTo(file);
-                    }
-                    else if (item.EventCase == RenderEvent.EventOneofCase.Summary)
-                    {
-                        summary = item.Summary;
-                    }
-                }
-            }
-            catch
-            {
-                File.Delete(partial); // never leave half a picture behind
-                throw;
-            }
-
-            if (summary is null)
-            {
-                File.Delete(partial);
-                throw new InvalidDataException("The gateway ended without a summary; the result is incomplete.");
-            }
-
-            File.Move(partial, path, overwrite: true);
-            AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(parse.GetValue(output)!)}[/] ({summary.Job.Width}×{summary.Job.Height}).");
+            var path = call.Get(output)!;
+            using var attached = new Jobs.JobsClient(call.Channel).AttachJob(
+                new AttachJobRequest { JobId = call.Get(id), OutputFormat = ResultFile.FormatFor(path) }, call.Headers, cancellationToken: call.CancellationToken);
+            var summary = await ResultFile.WriteAsync(attached.ResponseStream, path, null, call.CancellationToken);
+            AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(path)}[/] ({summary.Job.Width}×{summary.Job.Height}).");
             return 0;
-        })));
-        return command;
+        }, id, output);
     }
 
     private static Command Cancel()
     {
         var id = new Argument<string>("id") { Description = "The job's id." };
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the job's status)." };
-        var gateway = new GatewayOptionsSet();
-        var command = new Command("cancel", "Cancel a job; its tiles stop on every worker.") { id, reason };
-        gateway.AddTo(command);
-        command.SetAction((parse, cancellationToken) => CliErrors.Guard(() => GatewayCallErrors.Guard(async () =>
+        return GatewayCommand.Create("cancel", "Cancel a job; its tiles stop on every worker.", async call =>
         {
-            using var channel = GatewayChannels.Open(parse.GetValue(gateway.Gateway)!);
-            var job = await new Jobs.JobsClient(channel).CancelJobAsync(
-                new CancelJobRequest { JobId = parse.GetValue(id)!, Reason = parse.GetValue(reason) ?? "" },
-                GatewayChannels.Headers(parse.GetValue(gateway.ApiKey)), cancellationToken: cancellationToken);
-            Print(job);
+            Print(await new Jobs.JobsClient(call.Channel).CancelJobAsync(
+                new CancelJobRequest { JobId = call.Get(id), Reason = call.Get(reason) ?? "" }, call.Headers, cancellationToken: call.CancellationToken));
             return 0;
-        })));
-        return command;
+        }, id, reason);
     }
 
     private static void Print(JobInfo job) =>

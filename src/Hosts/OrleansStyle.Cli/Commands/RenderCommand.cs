@@ -58,30 +58,70 @@ internal static class RenderCommand
         var apiKey = new Option<string?>("--api-key") { Description = $"API key for --gateway (default: ${Gateway.GatewayChannels.ApiKeyVariable})." };
         var jobId = new Option<string?>("--job-id") { Description = "--gateway: the job's id, to re-attach with `orleans-style jobs attach ID` later." };
         var detach = new Option<bool>("--detach") { Description = "--gateway: keep the job running if this command stops early." };
-        var farm = new Option<bool>("--farm") { Description = "Render tiled through an embedded farm in this process: the same request and bytes as --gateway against `orleans-style serve`." };
+        var whole = new Option<bool>("--whole")
+        {
+            Description = "Render the whole picture at once in this process instead of through the embedded farm's tiles. Implied by the optimiser's research options (--loss, --style-taps, --optimizer, …), which the farm does not take.",
+        };
 
         var command = new Command("render", """
-            Stylise a photo. Example:
+            Stylise a photo. By default the render runs on an embedded farm in this process (tiled, exactly as a gateway
+            renders it, so --gateway gives the same bytes); --whole renders the picture at once instead. Examples:
+              orleans-style render photo.jpg --model models/multi4.safetensors --style starry_night=0.7 --style the_scream=0.3 -o out.png
+              orleans-style render photo.jpg --model models/adain.safetensors --method adain --style painting.jpg --alpha 0.8 -o out.png
               orleans-style render photo.jpg --style starry_night.jpg --size 512 -o out.png
+              orleans-style render photo.jpg --style starry_night.jpg --loss MmdGaussian --style-taps stem=1,layer1=1 -o out.png
             """)
         {
             content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
-            pyramidIterations, color, luminanceSpace, decoderColors, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, farm,
+            pyramidIterations, color, luminanceSpace, decoderColors, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
-            if (parse.GetValue(gateway) is not null || parse.GetValue(farm))
+            // Options only the whole-picture path knows: given explicitly, they decide the path (or refuse a gateway).
+            var inProcessOnly = new Option[]
+            {
+                styleMasks, fineStyle, coarseStyle, optimizer, learningRate, loss, init, seed, contentWeight, styleWeight, tvWeight, strokes,
+                styleTaps, contentTaps, styleScale, pyramidMin, pyramidIterations, luminanceSpace, stretchMasks,
+            }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if ((parse.GetValue(regions) ?? []).Any(r => r.LastIndexOf('@') > 0))
+            {
+                inProcessOnly.Add("--region …@COLOR");
+            }
+
+            if (parse.GetValue(color) == ColorMode.MatchContentColors)
+            {
+                inProcessOnly.Add("--color MatchContentColors"); // a whole-picture colour transfer, not applied per tile yet
+            }
+
+            var gatewayUrl = parse.GetValue(gateway);
+            if (gatewayUrl is not null && (inProcessOnly.Count > 0 || parse.GetValue(whole)))
+            {
+                throw new ArgumentException(
+                    $"{string.Join(", ", parse.GetValue(whole) ? ["--whole", .. inProcessOnly] : inProcessOnly)} only work in this process: drop --gateway, or drop them.");
+            }
+
+            if (gatewayUrl is not null || (!parse.GetValue(whole) && inProcessOnly.Count == 0))
             {
                 var modelName = parse.GetValue(model);
-                var gatewayRequest = new Gateway.GatewayRenderArgs(
-                    parse.GetValue(gateway) ?? "", parse.GetValue(apiKey), parse.GetValue(content)!, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [],
+                var farmRequest = new Gateway.GatewayRenderArgs(
+                    gatewayUrl ?? "", parse.GetValue(apiKey), parse.GetValue(content)!, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [],
                     modelName, parse.GetValue(method) ?? (modelName is null ? "optimize" : "model"), parse.GetValue(alpha),
-                    parse.GetValue(size), parse.GetValue(color), parse.GetValue(iterations), parse.GetValue(output)!, parse.GetValue(jobId), parse.GetValue(detach));
-                return await Gateway.GatewayCallErrors.Guard(() => parse.GetValue(gateway) is null
-                    ? Gateway.EmbeddedFarmRender.RunAsync(gatewayRequest, cancellationToken)
-                    : Gateway.GatewayRender.RunAsync(gatewayRequest, cancellationToken));
+                    parse.GetValue(size), parse.GetValue(color), parse.GetResult(iterations) is { Implicit: false } ? parse.GetValue(iterations) : 0,
+                    parse.GetValue(output)!, parse.GetValue(jobId), parse.GetValue(detach))
+                {
+                    KeepDecoderColors = parse.GetValue(decoderColors),
+                };
+                var code = await Gateway.GatewayCallErrors.Guard(() => gatewayUrl is null
+                    ? Gateway.EmbeddedFarmRender.RunAsync(farmRequest, cancellationToken)
+                    : Gateway.GatewayRender.RunAsync(farmRequest, cancellationToken));
+                if (code == 0)
+                {
+                    Describe(parse.GetValue(content)!, parse.GetValue(output)!, farmRequest, parse.GetValue(strip), parse.GetValue(metrics));
+                }
+
+                return code;
             }
 
             var settings = new OptimizationSettings
@@ -174,6 +214,29 @@ internal static class RenderCommand
         }));
 
         return command;
+    }
+
+    /// <summary>--comparison and --metrics for a farm render, from the written result.</summary>
+    private static void Describe(string contentPath, string outputPath, Gateway.GatewayRenderArgs request, string? stripPath, bool metrics)
+    {
+        if (stripPath is null && !metrics)
+        {
+            return;
+        }
+
+        var result = ImageFiles.ReadRgb(outputPath);
+        var contentImage = ImageFiles.ReadRgb(contentPath);
+        if (stripPath is not null)
+        {
+            ImageFiles.Write(ComparisonStrip.Build([contentImage, result], result.Height), stripPath);
+        }
+
+        // Figures need the painting: only renders whose styles are image files (AdaIN, optimisation) have one.
+        if (metrics && request.Styles is [var first, ..] && StyleSpecs.ParseWeighted(first).Path is var stylePath && File.Exists(stylePath))
+        {
+            var style = ImageFiles.ReadRgb(stylePath);
+            QualityCommand.Print(StylisationQuality.Measure(result, contentImage, style), StylisationQuality.ChromaDistance(result, contentImage));
+        }
     }
 
     private static async Task<int> RenderWithModel(

@@ -18,12 +18,15 @@ internal static class ServeCommand
         var port = new Option<int>("--port", "-p") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 5080 };
         var listen = new Option<string>("--listen") { Description = "Address to listen on; anything but loopback requires API keys.", DefaultValueFactory = _ => "127.0.0.1" };
         var models = new Option<string>("--models") { Description = "Folder of NAME.safetensors model files.", DefaultValueFactory = _ => "models" };
+        var styles = new Option<string>("--styles") { Description = "Folder of the style library (Styles API): PNG, JPEG and WebP files named by style.", DefaultValueFactory = _ => "styles" };
+        var trainingData = new Option<string?>("--training-data") { Description = "Embedded silo: folder of photos that training jobs (Training API) train on; unset: no training." };
         var devices = new Option<string[]>("--device") { Description = "Embedded silo: devices to serve (cpu, cuda:N); default: every CUDA device, else the CPU." };
         var cluster = new Option<string[]>("--cluster")
         {
             Description = "Join a real cluster as a client: its silos' gateway endpoints, e.g. --cluster 10.0.0.5:30000 --cluster 10.0.0.6:30000.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var redis = new Option<string?>("--redis") { Description = "Join a real cluster as a client through its Redis membership table (as orleans-style-silo uses), e.g. --redis redis:6379." };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans ClusterId of the cluster.", DefaultValueFactory = _ => "default" };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans ServiceId of the cluster.", DefaultValueFactory = _ => "default" };
         var apiKeys = new Option<string[]>("--api-key") { Description = "Accept this key: NAME=KEY (16+ characters). Any key turns authentication on; keys also come from OrleansStyle__Gateway__ApiKeys__NAME." };
@@ -33,12 +36,13 @@ internal static class ServeCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log requests and jobs, not only warnings." };
 
         var command = new Command("serve", """
-            Run the gRPC gateway (orleansstyle.v1: Render, Jobs, Models, health, reflection). Examples:
+            Run the gRPC gateway (orleansstyle.v1: Render, Jobs, Models, Styles, Training, health, reflection). Examples:
               orleans-style serve --models models/
               orleans-style serve --cluster 10.0.0.5:30000 --api-key ci=$(openssl rand -hex 24) --listen 0.0.0.0
+              orleans-style serve --redis redis:6379 --listen 0.0.0.0 --models /models
             """)
         {
-            port, listen, models, devices, cluster, clusterId, serviceId, apiKeys, certificate, certificatePassword, grpcWeb, verbose,
+            port, listen, models, styles, trainingData, devices, cluster, redis, clusterId, serviceId, apiKeys, certificate, certificatePassword, grpcWeb, verbose,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -56,11 +60,13 @@ internal static class ServeCommand
                 ListenAddress = address,
                 Port = parse.GetValue(port),
                 ClusterGateways = [.. (parse.GetValue(cluster) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(ParseEndpoint)],
+                RedisMembership = parse.GetValue(redis),
                 ClusterId = parse.GetValue(clusterId)!,
                 ServiceId = parse.GetValue(serviceId)!,
                 CertificatePath = parse.GetValue(certificate),
                 CertificatePassword = parse.GetValue(certificatePassword) ?? Environment.GetEnvironmentVariable("ORLEANSSTYLE_CERTIFICATE_PASSWORD"),
                 Models = m => m.Directory = modelFolder,
+                Training = parse.GetValue(trainingData) is { } photos ? t => t.ContentDirectory = Path.GetFullPath(photos) : null,
                 Devices = deviceList.Length > 0 ? d => d.Devices = [.. deviceList] : null,
                 Gateway = gateway =>
                 {
@@ -75,13 +81,14 @@ internal static class ServeCommand
                     }
 
                     gateway.EnableGrpcWeb |= parse.GetValue(grpcWeb);
+                    gateway.StyleDirectory = Path.GetFullPath(parse.GetValue(styles)!);
                 },
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning,
             };
 
             await using var host = await GatewayHost.StartAsync(options, cancellationToken);
             AnsiConsole.MarkupLine(
-                $"Gateway on [green]{Markup.Escape(host.Address.ToString())}[/] ({(options.IsEmbedded ? "embedded silo" : $"client of {options.ClusterGateways.Count} silo gateway(s)")}, models in {Markup.Escape(modelFolder)}). Ctrl+C stops it.");
+                $"Gateway on [green]{Markup.Escape(host.Address.ToString())}[/] ({(options.IsEmbedded ? "embedded silo" : options.RedisMembership is not null ? "client of the cluster in Redis" : $"client of {options.ClusterGateways.Count} silo gateway(s)")}, models in {Markup.Escape(modelFolder)}). Ctrl+C stops it.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

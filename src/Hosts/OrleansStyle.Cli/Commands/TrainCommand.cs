@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using OrleansStyle.Cli.Gateway;
 using OrleansStyle.Cli.Rendering;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
@@ -20,14 +21,13 @@ internal static class TrainCommand
     {
         var kind = new Option<string?>("--kind", "-k") { Description = "single (one style per network), multi (many styles in one network) or adain (any style image)." };
         kind.AcceptOnlyFromAmong("single", "multi", "adain");
-        var content = new Option<string>("--content", "-c") { Description = "Folder of training photos (PNG, JPEG, WebP; subfolders included), e.g. COCO train2014.", Required = true };
+        var content = new Option<string>("--content", "-c") { Description = "Folder of training photos (PNG, JPEG, WebP; subfolders included), e.g. COCO train2014 (not with --gateway: the farm trains on its own photos).", };
         var styles = new Option<string[]>("--style", "-s")
         {
             Description = "Style image(s): one for single, one per style for multi; for adain the paintings crops are drawn from (files or folders).",
             AllowMultipleArgumentsPerToken = true,
-            Required = true,
         };
-        var output = new Option<string>("--output", "-o") { Description = "Model file to write (safetensors).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write (safetensors); with --gateway, the registry name (a path's file name)." };
         var size = new Option<int?>("--size") { Description = "Side of the square training crops (default 256)." };
         var batch = new Option<int?>("--batch") { Description = "Crops per step (default 4)." };
         var steps = new Option<int?>("--steps") { Description = "Total optimiser steps (default 40000); with --resume, where to stop." };
@@ -40,14 +40,24 @@ internal static class TrainCommand
         var styleSize = new Option<int?>("--style-size") { Description = "single/multi: long side of the style images (default: --size)." };
         var loss = new Option<StyleLossKind?>("--loss") { Description = "single/multi style statistic: Gram (default), MeanStd, MmdLinear, MmdPolynomial, MmdGaussian, Wasserstein." };
         var encoderTap = new Option<string?>("--encoder-tap") { Description = "adain: the ResNet-18 tap to re-normalise: layer1, layer2 (default), layer3 or layer4." };
-        var baseModel = new Option<string?>("--base") { Description = "multi: a trained single- or multi-style model; its styles are kept and only the new styles' γ/β are trained." };
+        var baseModel = new Option<string?>("--base") { Description = "multi: a trained single- or multi-style model; its styles are kept and only the new styles' γ/β are trained. adain: a trained decoder to start from." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint (model + optimizer state) every N steps; 0 = only when interrupted.", DefaultValueFactory = _ => 1000 };
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint path (default: OUTPUT with .checkpoint.safetensors)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used; --steps, and for fine-tuning --style-size and --style-taps, may change)." };
         var styleTaps = new Option<string?>("--style-taps") { Description = "Style loss taps and weights, e.g. stem=15,layer1=1,layer2=1 (default: stem=15, layer1–3=1; adain: stem and each stage up to the encoder tap, 1 each)." };
         var preview = new Option<string?>("--preview") { Description = "A photo to stylise with the current network every --preview-every steps (PNG beside OUTPUT)." };
         var previewEvery = new Option<int>("--preview-every") { Description = "Steps between previews.", DefaultValueFactory = _ => 500 };
+        var styleAugment = new Option<bool>("--style-augment") { Description = "adain: random rotations, flips and colour changes of the style crops." };
+        var proceduralStyles = new Option<int?>("--procedural-styles") { Description = "adain: add N procedurally painted style images (hatching, brush strokes, stippling, patches…) to the paintings." };
+        var proceduralCrops = new Option<int?>("--procedural-crops") { Description = "adain with --procedural-styles: style crops per batch drawn from them (default: half the batch)." };
         var threads = new Option<int>("--threads") { Description = "CPU threads for Torch; 0 = Torch's default (one per core).", DefaultValueFactory = _ => 0 };
+
+        var gateway = new Option<string?>("--gateway") { Description = "Train on a running gateway's farm (its own photos; style files are uploaded to its style library, names must be there)." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"API key for --gateway (default: ${GatewayChannels.ApiKeyVariable})." };
+        var jobId = new Option<string?>("--job-id") { Description = "--gateway: the training job's id." };
+        var detach = new Option<bool>("--detach") { Description = "--gateway: start the job and return; follow it later with --attach ID." };
+        var attach = new Option<string?>("--attach") { Description = "--gateway: follow a running training job by its id." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--gateway: replace a model of the same name when the job finishes." };
 
         var command = new Command("train", """
             Train a feed-forward styliser. Examples:
@@ -56,14 +66,46 @@ internal static class TrainCommand
               orleans-style train --kind multi --base abc.safetensors --content coco/ --style d.jpg -o abcd.safetensors
               orleans-style train --kind adain --content coco/ --style wikiart/ -o adain.safetensors
               orleans-style train --resume starry.checkpoint.safetensors --content coco/ --style starry_night.jpg -o starry.safetensors
+              orleans-style train --gateway http://localhost:5080 --kind multi --style a.jpg b.jpg --steps 2000 -o ab
             """)
         {
             kind, content, styles, output, size, batch, steps, learningRate, contentWeight, styleWeight, tvWeight, width, seed,
             styleSize, styleTaps, loss, encoderTap, baseModel, checkpointEvery, checkpointPath, resume, preview, previewEvery, threads,
+            styleAugment, proceduralStyles, proceduralCrops, gateway, apiKey, jobId, detach, attach, overwrite,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            if (parse.GetValue(gateway) is { } gatewayUrl)
+            {
+                return await GatewayCallErrors.Guard(() => parse.GetValue(attach) is { } attachId
+                    ? GatewayTrain.AttachAsync(gatewayUrl, parse.GetValue(apiKey), attachId, cancellationToken)
+                    : GatewayTrain.StartAsync(
+                        new GatewayTrainArgs(
+                            gatewayUrl, parse.GetValue(apiKey),
+                            Path.GetFileNameWithoutExtension(parse.GetValue(output) ?? throw new ArgumentException("Give -o NAME: the model's name in the gateway's registry.")),
+                            parse.GetValue(kind) ?? throw new ArgumentException("Give --kind single, multi or adain."),
+                            parse.GetValue(styles) is { Length: > 0 } named ? named : throw new ArgumentException("Give --style: image files or names in the gateway's style library."),
+                            parse.GetValue(steps) ?? throw new ArgumentException("Give --steps: training on a farm has no implicit length."),
+                            parse.GetValue(overwrite), parse.GetValue(jobId), parse.GetValue(detach))
+                        {
+                            Size = parse.GetValue(size) ?? 0,
+                            Batch = parse.GetValue(batch) ?? 0,
+                            Width = parse.GetValue(width) ?? 0,
+                            LearningRate = parse.GetValue(learningRate) ?? 0,
+                            ContentWeight = parse.GetValue(contentWeight) ?? 0,
+                            StyleWeight = parse.GetValue(styleWeight) ?? 0,
+                            StyleSize = parse.GetValue(styleSize) ?? 0,
+                            Seed = parse.GetValue(seed) ?? 0,
+                        },
+                        cancellationToken));
+            }
+
+            if (parse.GetValue(content) is null || parse.GetValue(output) is null || parse.GetValue(styles) is not { Length: > 0 })
+            {
+                throw new ArgumentException("Give --content FOLDER, --style IMAGE… and -o MODEL.safetensors (or --gateway URL to train on a farm).");
+            }
+
             var outputPath = Path.GetFullPath(parse.GetValue(output)!);
             RequireFolder(outputPath);
             var checkpoint = Path.GetFullPath(parse.GetValue(checkpointPath) ?? Path.ChangeExtension(outputPath, ".checkpoint.safetensors"));
@@ -117,6 +159,9 @@ internal static class TrainCommand
                     StyleLoss = parse.GetValue(loss) ?? defaults.StyleLoss,
                     EncoderTap = parse.GetValue(encoderTap) ?? defaults.EncoderTap,
                     StyleTaps = ParseTaps(parse.GetValue(styleTaps)),
+                    StyleAugment = parse.GetValue(styleAugment),
+                    ProceduralStyles = parse.GetValue(proceduralStyles) ?? defaults.ProceduralStyles,
+                    ProceduralCrops = parse.GetValue(proceduralCrops) ?? defaults.ProceduralCrops,
                 };
                 using var baseStyles = LoadBase(parse.GetValue(baseModel), lossNetwork);
                 trainer = FeedForwardTrainer.Create(lossNetwork, options, contentData, styleData, baseStyles, device);
@@ -234,7 +279,7 @@ internal static class TrainCommand
         return TrainingData.FromFiles(files);
     }
 
-    private static TransformerStyleModel? LoadBase(string? path, FeatureNetwork lossNetwork)
+    private static IStyleModel? LoadBase(string? path, FeatureNetwork lossNetwork)
     {
         if (path is null)
         {
@@ -246,14 +291,8 @@ internal static class TrainCommand
             throw new FileNotFoundException($"No such file: {path}", path);
         }
 
-        var model = StyleModelFile.Load(SafeTensors.Read(path), path, lossNetwork);
-        if (model is TransformerStyleModel transformer)
-        {
-            return transformer;
-        }
-
-        model.Dispose();
-        throw new ArgumentException($"--base {path} is an AdaIN model; styles can be added to single- or multi-style models only.");
+        // Multi-style runs add styles to it; AdaIN runs start from its decoder (the trainer checks which fits).
+        return StyleModelFile.Load(SafeTensors.Read(path), path, lossNetwork);
     }
 
     private static void RequireFolder(string path)

@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using Google.Protobuf;
 using Grpc.Core;
 using OrleansStyle.Cli.Rendering;
+using OrleansStyle.Farm.Models;
 using OrleansStyle.Gateway.V1;
-using OrleansStyle.Imaging;
 using Spectre.Console;
 using NeuralColor = OrleansStyle.Neural.Style.Optimization.ColorMode;
 using V1Color = OrleansStyle.Gateway.V1.ColorMode;
-using V1Format = OrleansStyle.Gateway.V1.OutputFormat;
 using V1Region = OrleansStyle.Gateway.V1.Region;
 using V1Style = OrleansStyle.Gateway.V1.StyleWeight;
 
@@ -19,89 +17,68 @@ namespace OrleansStyle.Cli.Gateway;
 /// </summary>
 internal static class GatewayRender
 {
-    private const int ChunkBytes = 1 << 20;
-
     public static async Task<int> RunAsync(GatewayRenderArgs args, CancellationToken cancellationToken)
     {
         var header = BuildHeader(args, out var uploads);
-        var format = ImageWriter.FormatForPath(args.Output);
-        header.OutputFormat = format switch
-        {
-            Imaging.OutputFormat.Jpeg => V1Format.Jpeg,
-            Imaging.OutputFormat.WebpLossless => V1Format.WebpLossless,
-            Imaging.OutputFormat.WebpLossy => V1Format.WebpLossy,
-            _ => V1Format.Png,
-        };
+        header.OutputFormat = ResultFile.FormatFor(args.Output);
         header.UploadBytes = uploads.Sum(u => new FileInfo(u.Path).Length);
-        var outputPath = Path.GetFullPath(args.Output);
-        var directory = Path.GetDirectoryName(outputPath)!;
-        if (!Directory.Exists(directory))
+        foreach (var upload in uploads)
         {
-            throw new DirectoryNotFoundException($"The output folder {directory} does not exist.");
+            ImageFiles.Inspect(upload.Path); // a local file that is not an image is named here, before anything is sent
         }
 
         using var channel = GatewayChannels.Open(args.Gateway);
-        var client = new Render.RenderClient(channel);
+        var headers = GatewayChannels.Headers(args.ApiKey);
+        if (header.Method == RenderMethod.FeedForward)
+        {
+            var model = await new Models.ModelsClient(channel).DescribeModelAsync(new DescribeModelRequest { Name = header.Model }, headers, cancellationToken: cancellationToken);
+            RequireMethodFits(args.Model!, model.Kind == "adain", args.Method);
+        }
+
         var clock = Stopwatch.StartNew();
-        var partial = outputPath + ".partial";
-        RenderSummary? summary = null;
-        try
+        var summary = await AnsiConsole.Status().StartAsync($"Uploading to {Markup.Escape(args.DisplayName ?? args.Gateway)}…", async status =>
         {
-            await AnsiConsole.Status().StartAsync($"Uploading to {Markup.Escape(args.Gateway)}…", async status =>
+            using var call = new Render.RenderClient(channel).Render(headers, cancellationToken: cancellationToken);
+            try
             {
-                using var call = client.Render(GatewayChannels.Headers(args.ApiKey), cancellationToken: cancellationToken);
-                try
+                await call.RequestStream.WriteAsync(new RenderRequest { Header = header }, cancellationToken);
+                foreach (var upload in uploads)
                 {
-                    await call.RequestStream.WriteAsync(new RenderRequest { Header = header }, cancellationToken);
-                    foreach (var upload in uploads)
-                    {
-                        await SendFileAsync(call.RequestStream, upload, cancellationToken);
-                    }
-
-                    await call.RequestStream.CompleteAsync();
-                }
-                catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
-                {
-                    // The gateway refused the upload part-way; its reason arrives as the response's status below.
+                    await SendFileAsync(call.RequestStream, upload, cancellationToken);
                 }
 
-                await using var file = File.Create(partial);
-                await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
+                await call.RequestStream.CompleteAsync();
+            }
+            catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // The gateway refused the upload part-way; its reason arrives as the response's status below.
+            }
+
+            return await ResultFile.WriteAsync(call.ResponseStream, args.Output, item =>
+            {
+                if (item.EventCase == RenderEvent.EventOneofCase.Accepted)
                 {
-                    switch (item.EventCase)
-                    {
-                        case RenderEvent.EventOneofCase.Accepted:
-                            status.Status($"Job {Markup.Escape(item.Accepted.JobId)}: {item.Accepted.TilesTotal} tiles…");
-                            break;
-                        case RenderEvent.EventOneofCase.Progress:
-                            status.Status($"{item.Progress.TilesDone}/{item.Progress.TilesTotal} tiles{(item.Progress.Eta is { } eta ? $", about {eta.ToTimeSpan().TotalSeconds:F0} s left" : "")}…");
-                            break;
-                        case RenderEvent.EventOneofCase.Result:
-                            item.Result.Data.WriteTo(file);
-                            break;
-                        case RenderEvent.EventOneofCase.Summary:
-                            summary = item.Summary;
-                            break;
-                    }
+                    status.Status($"Job {Markup.Escape(item.Accepted.JobId)}: {item.Accepted.TilesTotal} tiles…");
                 }
-            });
-        }
-        catch
-        {
-            File.Delete(partial); // never leave half a picture behind
-            throw;
-        }
+                else if (item.EventCase == RenderEvent.EventOneofCase.Progress)
+                {
+                    status.Status($"{item.Progress.TilesDone}/{item.Progress.TilesTotal} tiles{(item.Progress.Eta is { } eta ? $", about {eta.ToTimeSpan().TotalSeconds:F0} s left" : "")}…");
+                }
+            }, cancellationToken);
+        });
 
-        if (summary is null)
-        {
-            File.Delete(partial);
-            throw new InvalidDataException("The gateway ended the render without a summary; the result is incomplete.");
-        }
-
-        File.Move(partial, outputPath, overwrite: true);
         AnsiConsole.MarkupLine(
             $"Wrote [green]{Markup.Escape(args.Output)}[/] ({summary.Job.Width}×{summary.Job.Height}, {summary.Job.TilesTotal} tiles, job {Markup.Escape(summary.Job.JobId)}) in {clock.Elapsed.TotalSeconds:F1} s.");
         return 0;
+    }
+
+    /// <summary>AdaIN models take style images (--method adain), the others trained style names (--method model).</summary>
+    public static void RequireMethodFits(string model, bool isAdaIn, string method)
+    {
+        if (isAdaIn != (method == "adain"))
+        {
+            throw new ArgumentException($"{model} is {(isAdaIn ? "an AdaIN" : "a single- or multi-style")} model; use --method {(isAdaIn ? "adain" : "model")} with it.");
+        }
     }
 
     private static RenderHeader BuildHeader(GatewayRenderArgs args, out List<Upload> uploads)
@@ -133,13 +110,15 @@ internal static class GatewayRender
                 ? Path.GetFileNameWithoutExtension(model)
                 : throw new ArgumentException($"--method {args.Method} needs --model NAME (a model of the gateway's registry).");
             header.Alpha = args.Alpha;
+            header.KeepDecoderColors = args.KeepDecoderColors;
         }
         else
         {
-            header.RefineIterations = args.Iterations;
+            // Small pictures are finished by the coarse pass, large ones refined per tile: -n sets both.
+            header.CoarseIterations = header.RefineIterations = args.Iterations;
         }
 
-        uploads = [new Upload(RequireFile(args.Content), ImagePart.Content, "")];
+        uploads = [new Upload(ChunkedUpload.RequireFile(args.Content), ImagePart.Content, "")];
         var styleNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var maskNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var uploadList = uploads;
@@ -152,7 +131,12 @@ internal static class GatewayRender
                 return new V1Style { Name = Path.GetFileNameWithoutExtension(nameOrPath), Weight = weight };
             }
 
-            var path = Path.GetFullPath(RequireFile(nameOrPath));
+            if (!File.Exists(nameOrPath) && ModelNames.IsValid(nameOrPath))
+            {
+                return new V1Style { Name = nameOrPath, Weight = weight }; // a style of the gateway's library
+            }
+
+            var path = Path.GetFullPath(ChunkedUpload.RequireFile(nameOrPath));
             if (!styleNames.TryGetValue(path, out var name))
             {
                 name = styleNames[path] = $"style{styleNames.Count}-{Path.GetFileNameWithoutExtension(path)}";
@@ -184,7 +168,7 @@ internal static class GatewayRender
 
             var maskSpec = spec[..separator];
             var invert = maskSpec.StartsWith('!');
-            var maskPath = Path.GetFullPath(RequireFile(invert ? maskSpec[1..] : maskSpec));
+            var maskPath = Path.GetFullPath(ChunkedUpload.RequireFile(invert ? maskSpec[1..] : maskSpec));
             if (!maskNames.TryGetValue(maskPath, out var maskName))
             {
                 maskName = maskNames[maskPath] = $"mask{maskNames.Count}-{Path.GetFileNameWithoutExtension(maskPath)}";
@@ -206,25 +190,12 @@ internal static class GatewayRender
 
     private static async Task SendFileAsync(IClientStreamWriter<RenderRequest> requests, Upload upload, CancellationToken cancellationToken)
     {
-        await using var file = File.OpenRead(upload.Path);
-        var buffer = new byte[ChunkBytes];
-        int read;
-        var any = false;
-        while ((read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)) > 0 || !any)
+        await foreach (var data in ChunkedUpload.ReadAsync(upload.Path, cancellationToken))
         {
-            any = true;
-            await requests.WriteAsync(
-                new RenderRequest { Chunk = new ImageChunk { Part = upload.Part, Name = upload.Name, Data = ByteString.CopyFrom(buffer, 0, read) } },
-                cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
+            await requests.WriteAsync(new RenderRequest { Chunk = new ImageChunk { Part = upload.Part, Name = upload.Name, Data = data } }, cancellationToken);
         }
     }
 
-    private static string RequireFile(string path) =>
-        File.Exists(path) ? path : throw new FileNotFoundException($"No such file: {path}", path);
 
     private sealed record Upload(string Path, ImagePart Part, string Name);
 }

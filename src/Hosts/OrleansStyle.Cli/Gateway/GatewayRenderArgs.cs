@@ -17,4 +17,11 @@ internal sealed record GatewayRenderArgs(
     int Iterations,
     string Output,
     string? JobId,
-    bool Detach);
+    bool Detach)
+{
+    /// <summary>AdaIN: keep the decoder's colours instead of the styles' colour mean and covariance.</summary>
+    public bool KeepDecoderColors { get; init; }
+
+    /// <summary>How progress names the gateway (the embedded farm has no address worth showing).</summary>
+    public string? DisplayName { get; init; }
+}

@@ -1,5 +1,6 @@
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.FeedForward.Networks;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.Style.Optimization;
 
@@ -46,6 +47,11 @@ internal sealed class FeedForwardRender(string modelPath)
 
         using var encoder = _info.Kind == StyleModelKind.AdaIn ? ResNetOnnxImporter.LoadDefault() : null;
         using var model = StyleModelFile.Load(modelPath, encoder, DeviceChoice.Best());
+        if (model is AdaInStyleModel adain)
+        {
+            adain.Transform = options.Transform;
+        }
+
         var request = new FeedForwardRequest(content, regionList)
         {
             Alpha = options.Alpha,
@@ -79,4 +85,5 @@ internal sealed class FeedForwardRender(string modelPath)
     }
 }
 
-internal sealed record FeedForwardRequestOptions(int Size, float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false);
+internal sealed record FeedForwardRequestOptions(
+    int Size, float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false, FeatureTransform Transform = FeatureTransform.AdaIn);

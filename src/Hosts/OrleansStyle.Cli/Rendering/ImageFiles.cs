@@ -14,6 +14,13 @@ internal static class ImageFiles
         return image.ToPlanar();
     }
 
+    /// <summary>Checks a file is an image we decode (format, dimensions, truncation) without decoding its pixels.</summary>
+    public static ImageHeader Inspect(string path)
+    {
+        RequireFile(path);
+        return Named(path, () => Reader.Inspect(File.ReadAllBytes(path)));
+    }
+
     /// <summary>A mask: grey levels as weights in [0, 1]; a leading '!' inverts it.</summary>
     public static PlanarImage ReadMask(string spec)
     {

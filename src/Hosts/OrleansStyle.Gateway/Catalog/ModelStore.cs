@@ -101,11 +101,9 @@ public sealed class ModelStore(IOptions<ModelRegistryOptions> registry, IOptions
 
     private static void RequireName(string name)
     {
-        // Names come from callers: never let one reach outside the folder or shadow a checkpoint.
-        if (name.Length is 0 or > 128 || name.StartsWith('.') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            || name.EndsWith(".checkpoint", StringComparison.Ordinal))
+        if (!ModelNames.IsValid(name))
         {
-            throw GatewayErrors.InvalidArgument("header.name", $"'{name}' is not a model name: use 1–128 letters, digits, '-', '_' or '.', not starting with '.'.");
+            throw GatewayErrors.InvalidArgument("header.name", $"'{name}' is not a model name: {ModelNames.Rule}.");
         }
     }
 

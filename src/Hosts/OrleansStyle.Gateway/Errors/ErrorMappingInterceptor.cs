@@ -86,6 +86,10 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return GatewayErrors.InvalidArgument("image", rejected.Message, ReasonName(rejected.Reason));
             case InvalidJobException invalid:
                 return GatewayErrors.InvalidArgument("header", invalid.Message, "INVALID_JOB");
+            case Farm.Training.InvalidTrainingException invalid:
+                return GatewayErrors.InvalidArgument("request", invalid.Message, "INVALID_TRAINING");
+            case Farm.Training.TrainingUnavailableException unavailable:
+                return GatewayErrors.Build(Code.FailedPrecondition, unavailable.Message, "TRAINING_UNAVAILABLE");
             case ModelNotFoundException missing:
                 return GatewayErrors.NotFound(missing.Message, "MODEL_NOT_FOUND");
             case DeviceOverloadedException overloaded:

@@ -22,6 +22,8 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<RenderService>(),
             endpoints.MapGrpcService<JobsService>(),
             endpoints.MapGrpcService<ModelsService>(),
+            endpoints.MapGrpcService<StylesService>(),
+            endpoints.MapGrpcService<TrainingService>(),
             endpoints.MapGrpcHealthChecksService(),
         };
         if (options.EnableGrpcWeb)

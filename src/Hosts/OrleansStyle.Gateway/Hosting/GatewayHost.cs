@@ -60,7 +60,12 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(FreePort(), FreePort(), serviceId: options.ServiceId, clusterId: options.ClusterId)
-                .AddRenderFarm(builder.Configuration, options.Devices, options.Models, options.Jobs));
+                .AddRenderFarm(builder.Configuration, options.Devices, options.Models, options.Jobs, options.Training));
+        }
+        else if (options.RedisMembership is { } redis)
+        {
+            builder.UseOrleansClient(client => client.UseFarmClustering(
+                new FarmClusterOptions { Membership = FarmMembership.Redis, Redis = redis, ClusterId = options.ClusterId, ServiceId = options.ServiceId }));
         }
         else
         {
@@ -71,9 +76,13 @@ public sealed class GatewayHost : IAsyncDisposable
                     cluster.ClusterId = options.ClusterId;
                     cluster.ServiceId = options.ServiceId;
                 }));
+        }
+
+        if (!options.IsEmbedded)
+        {
             if (options.Models is not null)
             {
-                builder.Services.Configure(options.Models);
+                builder.Services.PostConfigure(options.Models); // the host's explicit choice beats configuration files
             }
         }
 

@@ -15,8 +15,11 @@ public sealed class GatewayHostOptions
     /// <summary>0 picks a free port (tests); see <see cref="GatewayHost.Address"/>.</summary>
     public int Port { get; set; }
 
-    /// <summary>Silo gateway endpoints of a real cluster; empty runs the embedded default, a silo in this process.</summary>
+    /// <summary>Silo gateway endpoints of a real cluster; empty (and no <see cref="RedisMembership"/>) runs the embedded default, a silo in this process.</summary>
     public IReadOnlyList<IPEndPoint> ClusterGateways { get; set; } = [];
+
+    /// <summary>A real cluster's Redis membership table (connection string, e.g. <c>redis:6379</c>): the gateway finds every silo there.</summary>
+    public string? RedisMembership { get; set; }
 
     /// <summary>Orleans' localhost clustering default, so the embedded farm and a gateway client agree.</summary>
     public string ClusterId { get; set; } = "default";
@@ -39,7 +42,10 @@ public sealed class GatewayHostOptions
 
     public Action<GatewayOptions>? Gateway { get; set; }
 
+    /// <summary>Training on the embedded silo's devices (where its training photos are).</summary>
+    public Action<Farm.Training.FarmTrainingOptions>? Training { get; set; }
+
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
-    public bool IsEmbedded => ClusterGateways.Count == 0;
+    public bool IsEmbedded => ClusterGateways.Count == 0 && RedisMembership is null;
 }

@@ -45,6 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IModelRegistry, DirectoryModelRegistry>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelStore>();
+        services.AddSingleton<StyleLibrary>();
         services.AddSingleton<RenderPlanner>();
         services.AddSingleton<JobStreamer>();
         services.AddSingleton<CallerJobLimiter>();

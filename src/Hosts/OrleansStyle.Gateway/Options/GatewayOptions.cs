@@ -32,11 +32,20 @@ public sealed class GatewayOptions
     /// <summary>Caller name → key. The name is what logs and per-caller limits use.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Callers may upload and delete models (Models.UploadModel, Models.DeleteModel).</summary>
+    /// <summary>
+    /// Callers may change what the farm keeps: upload and delete models and style images, and train models
+    /// (Models.UploadModel/DeleteModel, Styles.UploadStyle/DeleteStyle, Training.StartTraining).
+    /// </summary>
     public bool AllowModelChanges { get; set; }
 
     /// <summary>Largest model file an upload may write.</summary>
     public long MaxModelBytes { get; set; } = 512L << 20;
+
+    /// <summary>Folder of the style library (PNG, JPEG and WebP files named by style); a shared volume in a cluster.</summary>
+    public string StyleDirectory { get; set; } = "styles";
+
+    /// <summary>Largest style image an upload may write.</summary>
+    public long MaxStyleBytes { get; set; } = 32L << 20;
 
     /// <summary>Bytes of encoded result per <c>ResultChunk</c> (at most 1 MiB).</summary>
     public int ResultChunkBytes { get; set; } = 512 << 10;

@@ -23,6 +23,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             problems.Add($"{s}:MaxMegapixels is {options.MaxMegapixels}: use a positive number up to {Imaging.ImageLimits.DefaultMaxPixels / 1e6:0} (64 is the default; a 4096×4096 picture is 16.8).");
         }
 
+        if (options.MaxStyleBytes < 1 || options.MaxStyleBytes > Imaging.ImageLimits.LargestReadableBytes)
+        {
+            problems.Add($"{s}:MaxStyleBytes is {options.MaxStyleBytes}: use 1 to {Imaging.ImageLimits.LargestReadableBytes} bytes (33554432, 32 MiB, is the default).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StyleDirectory))
+        {
+            problems.Add($"{s}:StyleDirectory is empty: name the style library's folder (a shared volume in a cluster), e.g. styles.");
+        }
+
         if (options.MaxStreamDuration <= TimeSpan.Zero)
         {
             problems.Add($"{s}:MaxStreamDuration is {options.MaxStreamDuration}: use a positive time such as 00:30:00.");

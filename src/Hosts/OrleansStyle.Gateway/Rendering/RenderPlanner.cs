@@ -18,7 +18,7 @@ namespace OrleansStyle.Gateway.Rendering;
 /// Checks a render header before any image is accepted (options, model, styles), then decodes the uploads safely
 /// and states the job as the farm client would: the same request an in-process caller builds.
 /// </summary>
-public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions> options)
+public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IOptions<GatewayOptions> options)
 {
     /// <summary>Style images ride inline in every tile's work: keep them well under the farm's 16 MiB message cap.</summary>
     public const int MaxStyleSide = RenderJobSpec.MaxOptimizationStyleSize;
@@ -127,6 +127,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions>
                 problems.Add(($"regions[{r}].styles", "give at least one style."));
             }
 
+            if (region.Mask.Length > 0 && !region.MaskImage.IsEmpty)
+            {
+                problems.Add(($"regions[{r}].mask_image", "give the mask either by reference (mask, an uploaded MASK part) or inline (mask_image), not both."));
+            }
+
             var sum = 0f;
             for (var s = 0; s < region.Styles.Count; s++)
             {
@@ -167,8 +172,12 @@ public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions>
         return header.Method == V1.RenderMethod.Optimize || catalog.Describe(header.Model).Info.Kind == StyleModelKind.AdaIn;
     }
 
-    /// <summary>Decodes the uploads (each checked by the safe reader before decoding) into the farm's request.</summary>
-    public FarmRenderRequest Build(RenderHeader header, UploadedImages upload, string jobId, string caller, DateTimeOffset? deadline)
+    /// <summary>
+    /// Decodes the uploads (each checked by the safe reader before decoding) into the farm's request. Style images
+    /// not uploaded with the render come from the style library.
+    /// </summary>
+    public async Task<FarmRenderRequest> BuildAsync(
+        RenderHeader header, UploadedImages upload, string jobId, string caller, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(upload);
@@ -197,8 +206,10 @@ public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions>
                 }
 
                 var field = $"regions[{r}].styles[{s}]";
-                var bytes = upload.Get(ImagePart.Style, style.Name)
-                    ?? throw GatewayErrors.InvalidArgument(field, $"this render takes style images: send the image as STYLE chunks named '{style.Name}'.");
+                var bytes = upload.Get(ImagePart.Style, style.Name) ?? (library.Find(style.Name) is not null
+                    ? await library.ReadAsync(style.Name, cancellationToken)
+                    : throw GatewayErrors.InvalidArgument(
+                        field, $"this render takes style images: send the image as STYLE chunks named '{style.Name}', or name a style of the library (Styles.ListStyles)."));
                 var image = ImageDecoding.ReadRgb(_reader, bytes, field);
                 if (Math.Max(image.Width, image.Height) > MaxStyleSide)
                 {
@@ -209,10 +220,10 @@ public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions>
             }
 
             PixelBuffer? mask = null;
-            if (region.Mask.Length > 0)
+            if (region.Mask.Length > 0 || !region.MaskImage.IsEmpty)
             {
-                var field = $"regions[{r}].mask";
-                var bytes = upload.Get(ImagePart.Mask, region.Mask)
+                var field = region.Mask.Length > 0 ? $"regions[{r}].mask" : $"regions[{r}].mask_image";
+                var bytes = region.Mask.Length == 0 ? region.MaskImage.Memory : upload.Get(ImagePart.Mask, region.Mask)
                     ?? throw GatewayErrors.InvalidArgument(field, $"no mask arrived: send it as MASK chunks named '{region.Mask}'.");
                 mask = ImageDecoding.ReadGrey(_reader, bytes, field, region.InvertMask);
                 if (!SameAspect(mask.Width, mask.Height, content.Width, content.Height))
@@ -239,6 +250,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, IOptions<GatewayOptions>
             Method = method,
             CoarseIterations = header.CoarseIterations,
             RefineIterations = header.RefineIterations,
+            KeepDecoderColors = header.KeepDecoderColors,
         };
     }
 

@@ -71,8 +71,10 @@ public sealed class UploadedImages
         return upload;
     }
 
+    /// <summary>The part's bytes, or null when no chunk of it arrived.</summary>
     public ReadOnlyMemory<byte>? Get(ImagePart part, string name = "") =>
-        _parts.TryGetValue((part, name), out var buffer) ? new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length) : null;
+        // The cast matters: a bare null would become an empty ReadOnlyMemory through its implicit conversion from arrays.
+        _parts.TryGetValue((part, name), out var buffer) ? new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length) : (ReadOnlyMemory<byte>?)null;
 
     public bool Has(ImagePart part, string name = "") => _parts.ContainsKey((part, name));
 }

@@ -4,6 +4,7 @@ using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Gateway.Errors;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
+using OrleansStyle.Gateway.Security;
 using OrleansStyle.Gateway.V1;
 
 namespace OrleansStyle.Gateway.Services;
@@ -16,7 +17,7 @@ public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOpt
     public override async Task<JobInfo> GetJob(GetJobRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return (await StatusOf(request.JobId)).ToWire();
+        return (await StatusOf(request.JobId, context)).ToWire();
     }
 
     public override async Task AttachJob(AttachJobRequest request, IServerStreamWriter<RenderEvent> responseStream, ServerCallContext context)
@@ -33,7 +34,7 @@ public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOpt
             throw GatewayErrors.InvalidArgument("preview_side", $"use 0 (no previews) or {PreviewCanvas.MinSide}–{PreviewCanvas.MaxSide}.");
         }
 
-        await StatusOf(request.JobId);
+        await StatusOf(request.JobId, context);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         limit.CancelAfter(_options.MaxStreamDuration);
         try
@@ -53,26 +54,26 @@ public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOpt
     public override async Task<JobInfo> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await StatusOf(request.JobId);
+        await StatusOf(request.JobId, context);
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled through the gateway" : request.Reason[..Math.Min(request.Reason.Length, 500)];
         return (await grains.GetGrain<IRenderJobGrain>(request.JobId).Cancel(reason)).ToWire();
     }
 
-    private async Task<JobStatus> StatusOf(string jobId)
-    {
-        if (!JobIds.IsValid(jobId))
+    private Task<JobStatus> StatusOf(string jobId, ServerCallContext context) => CallerOwnership.RequireOwnAsync(
+        context,
+        jobId,
+        async () =>
         {
-            throw GatewayErrors.InvalidArgument("job_id", $"'{jobId}' is not a job id: {JobIds.Rule}.");
-        }
-
-        try
-        {
-            return await grains.GetGrain<IRenderJobGrain>(jobId).GetStatus();
-        }
-        catch (InvalidJobException)
-        {
-            // A coordinator that was never submitted to (or has expired) knows no job.
-            throw GatewayErrors.NotFound($"There is no job '{jobId}' (finished jobs are kept for a limited time).", "JOB_NOT_FOUND");
-        }
-    }
+            try
+            {
+                return await grains.GetGrain<IRenderJobGrain>(jobId).GetStatus();
+            }
+            catch (InvalidJobException)
+            {
+                return null; // a coordinator that was never submitted to (or has expired) knows no job
+            }
+        },
+        status => status.Caller,
+        "job",
+        "JOB_NOT_FOUND");
 }

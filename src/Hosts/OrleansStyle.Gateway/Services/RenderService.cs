@@ -54,7 +54,7 @@ public sealed class RenderService(
                 deadline = new DateTimeOffset(DateTime.SpecifyKind(context.Deadline, DateTimeKind.Utc));
             }
 
-            var request = planner.Build(header, upload, jobId, caller, deadline);
+            var request = await planner.BuildAsync(header, upload, jobId, caller, deadline, token);
             var status = await streamer.SubmitAsync(request, token);
             submitted = true;
             await responseStream.WriteAsync(new RenderEvent { Accepted = status.ToWire() }, token);

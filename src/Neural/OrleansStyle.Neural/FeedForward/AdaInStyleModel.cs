@@ -60,6 +60,12 @@ public sealed class AdaInStyleModel : IStyleModel
 
     public Device Device { get; }
 
+    /// <summary>
+    /// AdaIN (default) or WCT (<see cref="Wct"/>: the style's full channel covariance). WCT statistics can be frozen
+    /// for tiles rendered in this process but not snapshotted, so the farm renders with AdaIN.
+    /// </summary>
+    public FeatureTransform Transform { get; set; } = FeatureTransform.AdaIn;
+
     /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
     public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
 
@@ -100,7 +106,7 @@ public sealed class AdaInStyleModel : IStyleModel
         Decoder.eval();
         var x = items.Count == 1 ? items[0].Content.ToTensor(Device) : cat([.. items.Select(i => i.Content.ToTensor(Device))], 0);
         var features = Encode(x);
-        var styles = new Dictionary<(PlanarImage Image, PlanarImage? Mask), (Tensor Mean, Tensor Std)>();
+        var styles = new Dictionary<(PlanarImage Image, PlanarImage? Mask), StyleStatistics>();
         var blended = new List<Tensor>();
         for (var i = 0; i < items.Count; i++)
         {
@@ -137,6 +143,10 @@ public sealed class AdaInStyleModel : IStyleModel
                 var mask = RegionTensors.Mask(regions[r], image.Width, image.Height, Device);
                 var (mean, std) = AdaIn.Statistics(features, mask);
                 statistics.Record(r, mean, std);
+                if (Transform == FeatureTransform.Wct)
+                {
+                    statistics.RecordMatrix(r, Wct.Power(Wct.Statistics(features, mask).Covariance, -0.5));
+                }
             }
 
             return statistics.Freeze();
@@ -176,14 +186,14 @@ public sealed class AdaInStyleModel : IStyleModel
         using var scope = NewDisposeScope();
         if (regions.Count == 1 && regions[0].Mask is null)
         {
-            return Transfer(features, regions[0], 0, statistics, null).MoveToOuterDisposeScope();
+            return Transfer(features, regions[0], 0, statistics, null, Transform).MoveToOuterDisposeScope();
         }
 
         var (shares, coverage) = RegionTensors.Shares([.. regions.Select(r => r.Mask)], features.shape[2], features.shape[3], features.device);
         var result = features.mul(coverage.neg().add(1f));
         for (var r = 0; r < regions.Count; r++)
         {
-            result = result.add(Transfer(features, regions[r], r, statistics, regions[r].Mask).mul(shares[r]));
+            result = result.add(Transfer(features, regions[r], r, statistics, regions[r].Mask, Transform).mul(shares[r]));
         }
 
         return result.MoveToOuterDisposeScope();
@@ -191,7 +201,7 @@ public sealed class AdaInStyleModel : IStyleModel
 
     /// <summary>Style statistics of each choice (encoded once) and masks resized to the feature map.</summary>
     internal IReadOnlyList<PreparedRegion> PrepareRegions(
-        IReadOnlyList<FeedForwardRegion> regions, int width, int height, Dictionary<(PlanarImage Image, PlanarImage? Mask), (Tensor Mean, Tensor Std)>? encoded = null)
+        IReadOnlyList<FeedForwardRegion> regions, int width, int height, Dictionary<(PlanarImage Image, PlanarImage? Mask), StyleStatistics>? encoded = null)
     {
         if (regions.Count == 0)
         {
@@ -204,7 +214,7 @@ public sealed class AdaInStyleModel : IStyleModel
         foreach (var region in regions)
         {
             var weights = RegionTensors.Normalised(region.Styles);
-            var styles = new List<(Tensor Mean, Tensor Std, float Weight)>();
+            var styles = new List<(StyleStatistics Statistics, float Weight)>();
             for (var k = 0; k < region.Styles.Count; k++)
             {
                 var choice = region.Styles[k];
@@ -214,11 +224,13 @@ public sealed class AdaInStyleModel : IStyleModel
                 {
                     var styleFeatures = Encode(image.ToTensor(Device));
                     var styleMask = choice.ImageMask is null ? null : RegionTensors.Mask(new FeedForwardRegion(choice.ImageMask, []), image.Width, image.Height, Device);
-                    statistics = AdaIn.Statistics(styleFeatures, styleMask);
+                    var (mean, std) = AdaIn.Statistics(styleFeatures, styleMask);
+                    var colouring = Transform == FeatureTransform.Wct ? Wct.Power(Wct.Statistics(styleFeatures, styleMask).Covariance, 0.5) : null;
+                    statistics = new StyleStatistics(mean, std, colouring);
                     encoded?.Add((image, choice.ImageMask), statistics);
                 }
 
-                styles.Add((statistics.Mean, statistics.Std, weights[k]));
+                styles.Add((statistics, weights[k]));
             }
 
             var mask = RegionTensors.Mask(region, width, height, Device);
@@ -228,13 +240,33 @@ public sealed class AdaInStyleModel : IStyleModel
         return prepared;
     }
 
-    private static Tensor Transfer(Tensor features, PreparedRegion region, int index, NormStatistics? statistics, Tensor? mask)
+    private static Tensor Transfer(Tensor features, PreparedRegion region, int index, NormStatistics? statistics, Tensor? mask, FeatureTransform transform)
     {
         var (contentMean, contentStd) = NormStatistics.Resolve(statistics, index, () => AdaIn.Statistics(features, mask));
-        Tensor? sum = null;
-        foreach (var (styleMean, styleStd, weight) in region.Styles)
+        Tensor? whitening = null;
+        if (transform == FeatureTransform.Wct)
         {
-            var transferred = AdaIn.Apply(features, contentMean, contentStd, styleMean, styleStd);
+            if (features.shape[0] != 1)
+            {
+                throw new ArgumentException("WCT transfers one sample at a time.", nameof(features));
+            }
+
+            // The whitening needs the content's full covariance: frozen with the statistics, or measured here.
+            whitening = statistics is { IsRecording: false } frozen
+                ? frozen.Matrix(index)
+                : Wct.Power(Wct.Statistics(features, mask).Covariance, -0.5);
+            if (statistics is { IsRecording: true } recording)
+            {
+                recording.RecordMatrix(index, whitening);
+            }
+        }
+
+        Tensor? sum = null;
+        foreach (var (style, weight) in region.Styles)
+        {
+            var transferred = whitening is null
+                ? AdaIn.Apply(features, contentMean, contentStd, style.Mean, style.Std)
+                : Wct.Apply(features, contentMean, whitening, style.Mean, style.Colouring!);
             var term = region.Styles.Count == 1 ? transferred : transferred.mul(weight);
             sum = sum is null ? term : sum.add(term);
         }
@@ -244,4 +276,7 @@ public sealed class AdaInStyleModel : IStyleModel
 }
 
 /// <summary>A region as AdaIN needs it: its mask at the feature map's size and its styles' statistics.</summary>
-internal sealed record PreparedRegion(Tensor? Mask, IReadOnlyList<(Tensor Mean, Tensor Std, float Weight)> Styles);
+internal sealed record PreparedRegion(Tensor? Mask, IReadOnlyList<(StyleStatistics Statistics, float Weight)> Styles);
+
+/// <summary>A style's feature statistics: per-channel mean and standard deviation, and for WCT its colouring matrix Σ^½.</summary>
+internal sealed record StyleStatistics(Tensor Mean, Tensor Std, Tensor? Colouring);

@@ -17,6 +17,9 @@ public sealed class NormStatistics : IDisposable
 {
     private readonly Dictionary<int, (Tensor Mean, Tensor Std)> _points = [];
 
+    /// <summary>WCT only: each point's whitening matrix [C, C]; these stay in-process (no snapshot carries them).</summary>
+    private readonly Dictionary<int, Tensor> _matrices = [];
+
     /// <summary>
     /// Batched statistics only (<see cref="Stack"/>): [N, 1, 1, 1], true for samples that normalise with their own
     /// statistics; their rows of the stored tensors are placeholders.
@@ -79,6 +82,11 @@ public sealed class NormStatistics : IDisposable
             throw new InvalidOperationException("These statistics are still being captured; take the snapshot once the capture run has finished.");
         }
 
+        if (_matrices.Count > 0)
+        {
+            throw new InvalidOperationException("WCT statistics (whitening matrices) cannot be snapshotted: render WCT in one process, or use AdaIN for farm renders.");
+        }
+
         using var scope = NewDisposeScope();
         return new NormStatisticsSnapshot(
             [.. _points.OrderBy(p => p.Key).Select(p => new NormStatisticsPoint(p.Key, Values(p.Value.Mean), Values(p.Value.Std)))]);
@@ -94,6 +102,29 @@ public sealed class NormStatistics : IDisposable
             ? point
             : throw new InvalidOperationException(
                 $"No frozen statistics for normalisation point {index}: capture them with the same network and regions.");
+
+    /// <summary>WCT: the whitening matrix of point <paramref name="index"/>.</summary>
+    internal Tensor Matrix(int index) =>
+        _matrices.TryGetValue(index, out var matrix)
+            ? matrix
+            : throw new InvalidOperationException(
+                $"No frozen whitening matrix for point {index}: capture the statistics with the same model and transform (WCT).");
+
+    internal void RecordMatrix(int index, Tensor matrix)
+    {
+        if (!IsRecording)
+        {
+            throw new InvalidOperationException("These statistics are frozen; start a new capture to record.");
+        }
+
+        if (_matrices.Remove(index, out var old))
+        {
+            old.Dispose();
+        }
+
+        using var noGrad = no_grad();
+        _matrices[index] = matrix.detach().clone().DetachFromDisposeScope();
+    }
 
     internal void Record(int index, Tensor mean, Tensor std)
     {
@@ -213,6 +244,12 @@ public sealed class NormStatistics : IDisposable
         }
 
         _points.Clear();
+        foreach (var matrix in _matrices.Values)
+        {
+            matrix.Dispose();
+        }
+
+        _matrices.Clear();
         _ownRows?.Dispose();
         _ownRows = null;
     }

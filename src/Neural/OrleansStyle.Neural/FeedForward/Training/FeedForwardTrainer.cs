@@ -33,6 +33,7 @@ public sealed class FeedForwardTrainer : IDisposable
     private readonly FeatureNetwork _lossNetwork;
     private readonly TrainingData _content;
     private readonly TrainingData _styles;
+    private readonly TrainingData? _procedural;
     private readonly IReadOnlyList<string> _styleNames;
     private readonly TransformerNet? _transformer;
     private readonly AdaInDecoder? _decoder;
@@ -59,6 +60,7 @@ public sealed class FeedForwardTrainer : IDisposable
         _transformer = transformer;
         _decoder = decoder;
         _device = device ?? CPU;
+        _procedural = options.ProceduralStyles > 0 ? TrainingData.Procedural(options.ProceduralStyles, options.Seed, 2 * options.Size) : null;
         _styleLoss = options.Kind == StyleModelKind.AdaIn ? new MeanStdLoss() : StyleLoss.Create(options.StyleLoss, options.Seed);
         lossNetwork.Freeze();
 
@@ -91,12 +93,15 @@ public sealed class FeedForwardTrainer : IDisposable
     /// <summary>The model file's metadata as of now.</summary>
     public StyleModelInfo Info => new(Options.Kind, Options.Architecture, _styleNames)
     {
-        TrainingData = Options.Kind == StyleModelKind.AdaIn ? $"{_content.Description}; styles: {_styles.Description}" : _content.Description,
+        TrainingData = Options.Kind == StyleModelKind.AdaIn ? $"{_content.Description}; styles: {StyleDescription}" : _content.Description,
         Steps = Step,
         EncoderTap = Options.Kind == StyleModelKind.AdaIn ? Options.EncoderTap : null,
     };
 
     internal TransformerNet? Transformer => _transformer;
+
+    private string StyleDescription =>
+        _styles.Description + (Options.StyleAugment ? " (augmented)" : "") + (_procedural is null ? "" : $" + {_procedural.Description}");
 
     internal AdaInDecoder? Decoder => _decoder;
 
@@ -104,30 +109,50 @@ public sealed class FeedForwardTrainer : IDisposable
 
     /// <summary>
     /// A new run. <paramref name="styles"/>: the style images (single: one; multi: one per style; AdaIN: the painting
-    /// collection crops are drawn from). <paramref name="baseModel"/> (multi only): a trained single- or multi-style
-    /// model whose styles are kept; only the γ/β rows of <paramref name="styles"/> are trained.
+    /// collection crops are drawn from). <paramref name="baseModel"/>: for multi, a trained single- or multi-style
+    /// model whose styles are kept (only the γ/β rows of <paramref name="styles"/> are trained); for AdaIN, a trained
+    /// decoder the run starts from (fine-tuning with new data or options).
     /// </summary>
     public static FeedForwardTrainer Create(
         FeatureNetwork lossNetwork,
         TrainingOptions options,
         TrainingData content,
         TrainingData styles,
-        TransformerStyleModel? baseModel = null,
+        IStyleModel? baseModel = null,
         Device? device = null)
     {
-        if (baseModel is not null)
+        var baseDecoder = baseModel as AdaInStyleModel;
+        if (baseDecoder is not null)
+        {
+            if (options.Kind != StyleModelKind.AdaIn)
+            {
+                throw new ArgumentException("An AdaIN decoder can only be the starting point of an AdaIN run (--kind adain).", nameof(baseModel));
+            }
+
+            var adainArchitecture = baseDecoder.Decoder.Architecture;
+            options = options with { Width = adainArchitecture.Width, EncoderTap = adainArchitecture.EncoderTap };
+            baseModel = null;
+        }
+
+        var baseStyles = baseModel as TransformerStyleModel;
+        if (baseModel is not null && baseStyles is null)
+        {
+            throw new ArgumentException("Styles can only be added to a single- or multi-style network.", nameof(baseModel));
+        }
+
+        if (baseStyles is not null)
         {
             if (options.Kind != StyleModelKind.Multi)
             {
                 throw new ArgumentException("Styles can only be added to a network as a multi-style model (--kind multi).", nameof(baseModel));
             }
 
-            var architecture = baseModel.Network.Architecture;
-            options = options with { FrozenStyles = baseModel.StyleCount, Width = architecture.Width, ResidualBlocks = architecture.ResidualBlocks };
+            var architecture = baseStyles.Network.Architecture;
+            options = options with { FrozenStyles = baseStyles.StyleCount, Width = architecture.Width, ResidualBlocks = architecture.ResidualBlocks };
         }
 
         Check(options, lossNetwork, styles);
-        var names = (baseModel?.Info.Styles ?? []).Concat(styles.Names).ToList();
+        var names = (baseStyles?.Info.Styles ?? []).Concat(styles.Names).ToList();
         var generator = new Generator(Seeds.Derive(options.Seed, Seeds.Initialization, 0));
         TransformerNet? transformer = null;
         AdaInDecoder? decoder = null;
@@ -135,11 +160,20 @@ public sealed class FeedForwardTrainer : IDisposable
         {
             decoder = new AdaInDecoder(options.AdaInArchitecture);
             decoder.Initialize(generator);
+            if (baseDecoder is not null)
+            {
+                using var noGrad = no_grad();
+                foreach (var ((_, parameter), (_, trained)) in decoder.named_parameters().Zip(baseDecoder.Decoder.named_parameters()))
+                {
+                    parameter.copy_(trained.to(parameter.device));
+                }
+            }
+
             names = [];
         }
-        else if (baseModel is not null)
+        else if (baseStyles is not null)
         {
-            transformer = baseModel.Network.WithAddedStyles(styles.Count);
+            transformer = baseStyles.Network.WithAddedStyles(styles.Count);
         }
         else
         {
@@ -376,7 +410,7 @@ public sealed class FeedForwardTrainer : IDisposable
         var styleTaps = Options.EffectiveStyleTaps;
         var taps = styleTaps.Keys.Append(tap).Distinct().ToList();
         var contentImages = _content.Batch(Step, batch, size, Options.Seed, Seeds.ContentCrops).to(_device);
-        var styleImages = _styles.Batch(Step, batch, size, Options.Seed, Seeds.StyleCrops).to(_device);
+        var styleImages = StyleBatch(batch, size);
 
         Tensor target;
         IReadOnlyDictionary<string, Tensor> styleFeatures;
@@ -402,6 +436,16 @@ public sealed class FeedForwardTrainer : IDisposable
         }
 
         return Combine(content, style, TotalVariation.Compute(decoded));
+    }
+
+    /// <summary>AdaIN's style crops: paintings (optionally augmented), then the procedural styles' share of the batch.</summary>
+    private Tensor StyleBatch(int batch, int size)
+    {
+        var generated = _procedural is null ? 0 : Options.ProceduralCrops > 0 ? Options.ProceduralCrops : batch / 2;
+        var paintings = _styles.Batch(Step, batch - generated, size, Options.Seed, Seeds.StyleCrops, Options.StyleAugment);
+        return generated == 0
+            ? paintings.to(_device)
+            : cat([paintings, _procedural!.Batch(Step, generated, size, Options.Seed, Seeds.ProceduralStyles, Options.StyleAugment)], 0).to(_device);
     }
 
     private (Tensor Total, Tensor Content, Tensor Style, Tensor Variation) Combine(Tensor content, Tensor style, Tensor variation)

@@ -9,9 +9,13 @@ internal static class Seeds
     public const long Initialization = 0;
     public const long ContentCrops = 1;
     public const long StyleCrops = 2;
+    public const long ProceduralStyles = 3;
 
     /// <summary>Added to a crop stream for the epoch order of the same data.</summary>
     public const long OrderOffset = 1000;
+
+    /// <summary>Added to a crop stream for the augmentation of the same crops.</summary>
+    public const long AugmentOffset = 2000;
 
     public static ulong Derive(int seed, long stream, long counter)
     {

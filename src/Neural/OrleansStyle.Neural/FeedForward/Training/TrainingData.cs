@@ -81,6 +81,19 @@ public sealed class TrainingData
             description ?? string.Join(", ", files.Select(Path.GetFileName)));
     }
 
+    /// <summary>
+    /// <paramref name="count"/> procedurally painted style images (<see cref="ProceduralStyles"/>) of
+    /// <paramref name="size"/>² pixels for <paramref name="seed"/>, drawn when first needed.
+    /// </summary>
+    public static TrainingData Procedural(int count, int seed, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return new TrainingData(
+            [.. Enumerable.Range(0, count).Select(i => $"procedural-{i}")],
+            [.. Enumerable.Range(0, count).Select(i => (Func<PlanarImage>)(() => ProceduralStyles.Generate(seed, i, size, size)))],
+            $"{count} procedural styles (seed {seed}, {size} px)");
+    }
+
     public static TrainingData FromImages(IReadOnlyList<(string Name, PlanarImage Image)> images, string description)
     {
         if (images.Any(i => i.Image.Channels != 3))
@@ -96,15 +109,22 @@ public sealed class TrainingData
 
     /// <summary>
     /// Batch <paramref name="step"/>: <paramref name="batch"/> random crops [N, 3, size, size] in [0, 1], in the
-    /// caller's dispose scope. <paramref name="stream"/> separates independent uses of the same seed.
+    /// caller's dispose scope. <paramref name="stream"/> separates independent uses of the same seed;
+    /// <paramref name="augment"/> gives each crop a random rotation, flip and colour change (<see cref="StyleAugmentation"/>).
     /// </summary>
-    public Tensor Batch(long step, int batch, int size, int seed, long stream)
+    public Tensor Batch(long step, int batch, int size, int seed, long stream, bool augment = false)
     {
         var planeLength = size * size * 3;
         var data = new float[batch * planeLength];
         for (var i = 0; i < batch; i++)
         {
-            var crop = Crop((step * batch) + i, size, seed, stream);
+            var index = (step * batch) + i;
+            var crop = Crop(index, size, seed, stream);
+            if (augment)
+            {
+                crop = StyleAugmentation.Apply(crop, Seeds.Derive(seed, stream + Seeds.AugmentOffset, index));
+            }
+
             crop.Data.CopyTo(data, i * planeLength);
         }
 

@@ -59,6 +59,18 @@ public sealed record TrainingOptions
     /// <summary>AdaIN: the ResNet-18 tap that is encoded, re-normalised and decoded.</summary>
     public string EncoderTap { get; init; } = "layer2";
 
+    /// <summary>AdaIN: style crops get random rotations, flips and colour changes (<see cref="StyleAugmentation"/>).</summary>
+    public bool StyleAugment { get; init; }
+
+    /// <summary>
+    /// AdaIN: this many procedurally painted style images (<see cref="ProceduralStyles"/>) join the paintings;
+    /// <see cref="ProceduralCrops"/> of each batch's style crops come from them. 0 = paintings only.
+    /// </summary>
+    public int ProceduralStyles { get; init; }
+
+    /// <summary>AdaIN with procedural styles: style crops per batch drawn from them; 0 = half the batch (rounded down).</summary>
+    public int ProceduralCrops { get; init; }
+
     /// <summary>Multi: the first this-many styles are already trained; only the new γ/β rows learn (convolutions stay fixed).</summary>
     public int FrozenStyles { get; init; }
 
@@ -117,6 +129,21 @@ public sealed record TrainingOptions
         if (FrozenStyles < 0 || (FrozenStyles > 0 && Kind != StyleModelKind.Multi))
         {
             problems.Add("Only a multi-style model can keep already trained styles frozen.");
+        }
+
+        if (ProceduralStyles is < 0 or > 100_000)
+        {
+            problems.Add($"Procedural styles {ProceduralStyles} is out of range: use 0–100000.");
+        }
+
+        if ((StyleAugment || ProceduralStyles > 0) && Kind != StyleModelKind.AdaIn)
+        {
+            problems.Add("Style augmentation and procedural styles are for AdaIN decoders (--kind adain).");
+        }
+
+        if (ProceduralStyles > 0 && (Batch < 2 || ProceduralCrops < 0 || ProceduralCrops >= Batch))
+        {
+            problems.Add("Procedural styles share each batch with the paintings: use a batch of at least 2 and 1 to batch − 1 procedural crops (0 = half).");
         }
 
         var architectureProblems = Kind == StyleModelKind.AdaIn ? AdaInArchitecture.Validate() : TransformerArchitecture.Validate();

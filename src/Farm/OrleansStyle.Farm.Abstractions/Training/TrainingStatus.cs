@@ -1,0 +1,54 @@
+namespace OrleansStyle.Farm.Training;
+
+/// <summary>Where a training job stands; <see cref="Version"/> grows with every change, for watchers.</summary>
+[GenerateSerializer, Immutable, Alias("orleansstyle.v1.TrainingStatus")]
+public sealed record TrainingStatus(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] TrainingState State,
+    [property: Id(2)] string ModelName,
+    [property: Id(3)] int Step,
+    [property: Id(4)] int Steps)
+{
+    [Id(5)]
+    public int Version { get; init; }
+
+    /// <summary>Losses of the latest step (relative losses, as the CLI's progress shows).</summary>
+    [Id(6)]
+    public float TotalLoss { get; init; }
+
+    [Id(7)]
+    public float ContentLoss { get; init; }
+
+    [Id(8)]
+    public float StyleLoss { get; init; }
+
+    [Id(9)]
+    public double StepsPerSecond { get; init; }
+
+    [Id(10)]
+    public TimeSpan? Eta { get; init; }
+
+    /// <summary>Why the job failed or was cancelled.</summary>
+    [Id(11)]
+    public string? Error { get; init; }
+
+    /// <summary>The device worker (<c>SILO|DEVICE</c>) that trains it.</summary>
+    [Id(12)]
+    public string? Worker { get; init; }
+
+    [Id(13)]
+    public string? Caller { get; init; }
+
+    public bool IsFinished => State is TrainingState.Completed or TrainingState.Failed or TrainingState.Cancelled;
+}
+
+/// <summary>What a device reports to the job's coordinator while and after training.</summary>
+[GenerateSerializer, Immutable, Alias("orleansstyle.v1.TrainingReport")]
+public sealed record TrainingReport(
+    [property: Id(0)] TrainingState State,
+    [property: Id(1)] int Step,
+    [property: Id(2)] float TotalLoss,
+    [property: Id(3)] float ContentLoss,
+    [property: Id(4)] float StyleLoss,
+    [property: Id(5)] double StepsPerSecond,
+    [property: Id(6)] string? Error = null);

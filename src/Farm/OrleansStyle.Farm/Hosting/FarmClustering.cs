@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace OrleansStyle.Farm.Hosting;
+
+/// <summary>One place that turns <see cref="FarmClusterOptions"/> into Orleans clustering, for silos and for clients.</summary>
+public static class FarmClustering
+{
+    /// <param name="configureEndpoints">False when something else sets the endpoints (Kubernetes hosting uses the pod's IP).</param>
+    public static ISiloBuilder UseFarmClustering(this ISiloBuilder silo, FarmClusterOptions options, bool configureEndpoints = true)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        FarmClusterOptionsValidator.Require(options);
+        if (options.Membership == FarmMembership.Localhost)
+        {
+            return silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+
+        silo.UseRedisClustering(options.Redis!);
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        if (configureEndpoints)
+        {
+            silo.ConfigureEndpoints(options.ResolveAdvertisedAddress(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        return silo;
+    }
+
+    public static IClientBuilder UseFarmClustering(this IClientBuilder client, FarmClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        FarmClusterOptionsValidator.Require(options);
+        if (options.Membership == FarmMembership.Localhost)
+        {
+            return client.UseLocalhostClustering(options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+
+        client.UseRedisClustering(options.Redis!);
+        return client.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+    }
+}

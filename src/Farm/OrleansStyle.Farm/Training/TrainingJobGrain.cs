@@ -1,0 +1,243 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Workers;
+
+namespace OrleansStyle.Farm.Training;
+
+/// <summary>
+/// Coordinates one training job: checks the spec, hands it to the least-busy device that accepts it, and keeps
+/// the status its device reports for callers to poll or watch. The device does the work in slices between tile
+/// batches (<see cref="DeviceTrainer"/>); this grain only records what happens.
+/// </summary>
+[Reentrant, PreferLocalPlacement]
+public sealed partial class TrainingJobGrain(
+    IModelRegistry models,
+    WorkerDirectory directory,
+    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
+{
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TrainingSpec? _spec;
+    private static readonly TimeSpan WorkerCheckInterval = TimeSpan.FromSeconds(10);
+
+    private TrainingStatus? _status;
+    private DateTimeOffset _started;
+    private IGrainTimer? _workerCheck;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    public async Task<TrainingStatus> Start(TrainingSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (_status is not null)
+        {
+            return _spec!.Caller == spec.Caller
+                ? _status
+                : throw new InvalidTrainingException($"The training job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+        }
+
+        Validate(spec);
+        var failures = new List<string>();
+        var overloaded = false;
+        foreach (var worker in await Candidates())
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).StartTraining(JobId, spec);
+                _spec = spec;
+                _started = DateTimeOffset.UtcNow;
+                Update(new TrainingStatus(JobId, TrainingState.Queued, spec.ModelName, 0, spec.Steps) { Worker = worker.Key, Caller = spec.Caller });
+                LogStarted(logger, JobId, spec.ModelName, worker.Key);
+                _workerCheck = this.RegisterGrainTimer(CheckWorker, WorkerCheckInterval, WorkerCheckInterval);
+                return _status!;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or DeviceOverloadedException)
+            {
+                overloaded |= exception is DeviceOverloadedException;
+                failures.Add($"{worker.Device}: {exception.Message}");
+            }
+        }
+
+        // Busy devices are worth a retry later; devices that cannot train at all need the operator.
+        var reasons = string.Join(" ", failures.Distinct());
+        throw overloaded
+            ? new DeviceOverloadedException("Every device that can train is busy training: " + reasons)
+            : new TrainingUnavailableException(failures.Count > 0
+                ? "No device of the farm can train: " + reasons
+                : directory.ActiveWorkers().Count > 0
+                    ? "Only simulated devices are active, and they cannot train; start a silo with a CPU or CUDA device."
+                    : "No device of the farm is active; start a silo with a device and retry.");
+    }
+
+    public Task<TrainingStatus> GetStatus() =>
+        Task.FromResult(_status ?? throw new InvalidTrainingException($"There is no training job {JobId}."));
+
+    public async IAsyncEnumerable<TrainingStatus> Watch(int afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seen = afterVersion;
+        while (true)
+        {
+            var changed = _changed.Task;
+            var status = _status ?? throw new InvalidTrainingException($"There is no training job {JobId}.");
+            if (status.Version > seen)
+            {
+                seen = status.Version;
+                yield return status;
+            }
+
+            if (status.IsFinished)
+            {
+                yield break;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<TrainingStatus> Cancel(string reason)
+    {
+        var status = await GetStatus();
+        if (!status.IsFinished)
+        {
+            await GrainFactory.GetGrain<IDeviceWorkerGrain>(status.Worker!).CancelTraining(JobId, reason);
+            Update(status with { State = TrainingState.Cancelled, Error = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason, Eta = null });
+        }
+
+        return _status!;
+    }
+
+    public Task Report(TrainingReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (_status is null or { IsFinished: true })
+        {
+            return Task.CompletedTask; // a late report after a cancel changes nothing
+        }
+
+        var left = _status.Steps - report.Step;
+        Update(_status with
+        {
+            State = report.State,
+            Step = report.Step,
+            TotalLoss = report.TotalLoss,
+            ContentLoss = report.ContentLoss,
+            StyleLoss = report.StyleLoss,
+            StepsPerSecond = report.StepsPerSecond,
+            Eta = report.State == TrainingState.Running && report.StepsPerSecond > 0 ? TimeSpan.FromSeconds(left / report.StepsPerSecond) : null,
+            Error = report.Error,
+        });
+        if (_status!.IsFinished)
+        {
+            LogFinished(logger, JobId, _status.State, _status.Step, (DateTimeOffset.UtcNow - _started).TotalSeconds, _status.Error);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A device whose silo left the cluster will never report again: fail the job rather than show it running forever.</summary>
+    private Task CheckWorker(CancellationToken cancellationToken)
+    {
+        if (_status is { IsFinished: false, Worker: { } worker } && !directory.ActiveWorkers().Any(w => w.Key == worker))
+        {
+            Update(_status with { State = TrainingState.Failed, Error = $"The training device {worker} left the cluster; start the job again.", Eta = null });
+            LogFinished(logger, JobId, TrainingState.Failed, _status.Step, (DateTimeOffset.UtcNow - _started).TotalSeconds, _status.Error);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Validate(TrainingSpec spec)
+    {
+        var problems = new List<string>();
+        if (!ModelNames.IsValid(spec.ModelName))
+        {
+            problems.Add($"'{spec.ModelName}' is not a model name: {ModelNames.Rule}.");
+        }
+        else if (!spec.Overwrite && models.Contains(spec.ModelName))
+        {
+            problems.Add($"There already is a model '{spec.ModelName}': set overwrite to replace it when training ends, or choose another name.");
+        }
+
+        if (spec.Steps is < 1 or > TrainingSpec.MaxSteps)
+        {
+            problems.Add($"Steps is {spec.Steps}: use 1–{TrainingSpec.MaxSteps}.");
+        }
+
+        var styles = spec.Styles.IsDefault ? 0 : spec.Styles.Length;
+        if (spec.Kind == TrainingKind.Single ? styles != 1 : styles < 1)
+        {
+            problems.Add(spec.Kind == TrainingKind.Single
+                ? $"A single-style network trains on exactly one style image ({styles} given); use kind multi for several."
+                : "Give at least one style image.");
+        }
+        else if (spec.Styles.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != styles)
+        {
+            problems.Add("Style names must differ: the model names its styles by them.");
+        }
+
+        if (spec.Size is < 0 or (> 0 and < 32) or > 1024 || spec.Batch is < 0 or > 64 || spec.Width is < 0 or > 256 || spec.StyleSize is < 0 or > 2048)
+        {
+            problems.Add("Size 32–1024, batch up to 64, width up to 256 and style size up to 2048 (0 for the defaults).");
+        }
+
+        if (!float.IsFinite(spec.LearningRate) || spec.LearningRate < 0 || !float.IsFinite(spec.StyleWeight) || spec.StyleWeight < 0
+            || !float.IsFinite(spec.ContentWeight) || spec.ContentWeight < 0)
+        {
+            problems.Add("Learning rate and loss weights must be finite and not negative (0 for the defaults).");
+        }
+
+        foreach (var style in spec.Styles.IsDefault ? [] : spec.Styles)
+        {
+            problems.AddRange(style.Image.Validate($"Style image '{style.Name}'"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidTrainingException(string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>Real devices, the least busy first (training slices queue behind tiles).</summary>
+    private async Task<IReadOnlyList<WorkerAddress>> Candidates()
+    {
+        var workers = directory.ActiveWorkers()
+            .Where(w => DeviceDescriptor.TryParse(w.Device, out var device) && device.Kind != DeviceKind.Simulated)
+            .ToList();
+        var loads = await Task.WhenAll(workers.Select(async w =>
+        {
+            try
+            {
+                return (Worker: w, Queued: (await GrainFactory.GetGrain<IDeviceWorkerGrain>(w.Key).GetLoad()).Queued);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                return (Worker: w, Queued: int.MaxValue); // unreachable now: try it last
+            }
+        }));
+        return [.. loads.OrderBy(l => l.Queued).Select(l => l.Worker)];
+    }
+
+    private void Update(TrainingStatus status)
+    {
+        _status = status with { Version = (_status?.Version ?? -1) + 1 };
+        if (_status.IsFinished)
+        {
+            _workerCheck?.Dispose();
+            _workerCheck = null;
+        }
+
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId}: model {Model} on {Worker}")]
+    private static partial void LogStarted(ILogger logger, string jobId, string model, string worker);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} {State} at step {Step} after {Seconds:F0} s {Error}")]
+    private static partial void LogFinished(ILogger logger, string jobId, TrainingState state, int step, double seconds, string? error);
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Hosting;
+
+namespace OrleansStyle.Silo;
+
+/// <summary>
+/// A farm silo configured from <c>appsettings.json</c>, environment variables (<c>OrleansStyle__Cluster__Redis</c>)
+/// and command-line arguments (<c>--OrleansStyle:Devices:Devices:0=cuda:0</c>). Inside Kubernetes (the API server's
+/// variables are set) it also uses Orleans' Kubernetes hosting: pod name and IP, and dead pods' silos removed.
+/// </summary>
+public static partial class FarmSiloHost
+{
+    public static IHost Build(string[] args, Action<IHostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        configure?.Invoke(builder);
+        var cluster = new FarmClusterOptions();
+        builder.Configuration.GetSection(FarmClusterOptions.Section).Bind(cluster);
+        var inKubernetes = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }
+            && Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 };
+        builder.UseOrleans(silo =>
+        {
+            silo.UseFarmClustering(cluster, configureEndpoints: !inKubernetes);
+            if (inKubernetes)
+            {
+                silo.UseKubernetesHosting();
+            }
+
+            silo.AddRenderFarm(builder.Configuration);
+        });
+        builder.Services.AddHostedService<StartupReport>();
+        return builder.Build();
+    }
+
+    /// <summary>Says once, at start, what this silo offers: the first thing an operator looks for in its log.</summary>
+    private sealed partial class StartupReport(DeviceServices devices, ILogger<StartupReport> logger, IConfiguration configuration) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            LogStarted(
+                logger,
+                string.Join(", ", devices.Devices.Select(d => d.Id)),
+                configuration[$"{Farm.Models.ModelRegistryOptions.Section}:Directory"] ?? "models",
+                configuration[$"{FarmClusterOptions.Section}:Membership"] ?? nameof(FarmMembership.Localhost));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Farm silo up: devices {Devices}, models in {Models}, membership {Membership}")]
+        private static partial void LogStarted(ILogger logger, string devices, string models, string membership);
+    }
+}
