@@ -46,4 +46,5 @@ model golden_gate-starry-luminance-only golden_gate starry_night --color Luminan
 adain golden_gate-la_muse golden_gate la_muse
 adain tubingen-picasso tubingen picasso_selfport1907
 adain sailboat-brushstrokes sailboat brushstrokes
+adain golden_gate-sketch golden_gate sketch
 adain tubingen-la_muse-alpha-0.5 tubingen la_muse --alpha 0.5

@@ -102,6 +102,22 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void An_adain_run_can_start_from_a_trained_decoder()
+    {
+        using var trained = Create(StyleModelKind.AdaIn);
+        trained.TrainStep();
+        var path = Path.Combine(_directory, "adain.safetensors");
+        trained.SaveModel(path);
+
+        using var baseModel = StyleModelFile.Load(path, TestNetworks.ResNet18);
+        var options = Options(StyleModelKind.AdaIn, seed: 8) with { ProceduralStyles = 2, ProceduralCrops = 1 };
+        using var fineTune = FeedForwardTrainer.Create(TestNetworks.ResNet18, options, Photos, StylesFor(StyleModelKind.AdaIn), baseModel);
+        Assert.Equal(Weights(trained), Weights(fineTune));
+        Assert.True(float.IsFinite(fineTune.TrainStep().Total));
+        Assert.Throws<ArgumentException>(() => FeedForwardTrainer.Create(TestNetworks.ResNet18, Options(StyleModelKind.Multi), Photos, StylesFor(StyleModelKind.Multi), baseModel));
+    }
+
+    [Fact]
     public void Another_seed_trains_other_weights()
     {
         using var first = Create(StyleModelKind.Single);

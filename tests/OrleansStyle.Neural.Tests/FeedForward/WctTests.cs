@@ -67,5 +67,6 @@ public sealed class WctTests
 
         // The whitening matrices do not fit the snapshot format the farm sends between machines.
         Assert.Throws<InvalidOperationException>(() => statistics.ToSnapshot());
+        TensorLeaks.AssertNoLeak(() => model.Stylise(Content.Value, regions, statistics: statistics), repetitions: 2);
     }
 }
