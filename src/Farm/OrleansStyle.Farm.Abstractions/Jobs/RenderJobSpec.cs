@@ -64,6 +64,10 @@ public sealed record RenderJobSpec(
     [Id(15)]
     public bool KeepDecoderColors { get; init; }
 
+    /// <summary>Optimisation: the random seed (noise initialisation, kernel samples); a job is deterministic for it.</summary>
+    [Id(16)]
+    public int Seed { get; init; }
+
     /// <summary>The loss network optimisation jobs use (they need no model file).</summary>
     public const string OptimizationNetwork = "resnet18";
 

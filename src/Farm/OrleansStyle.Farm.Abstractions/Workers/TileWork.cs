@@ -48,4 +48,8 @@ public sealed record TileWork(
     /// <summary>AdaIN: keep the decoder's own colours (no style colour maps).</summary>
     [Id(14)]
     public bool KeepDecoderColors { get; init; }
+
+    /// <summary>Optimisation: the random seed (noise initialisation, kernel samples).</summary>
+    [Id(15)]
+    public int Seed { get; init; }
 }

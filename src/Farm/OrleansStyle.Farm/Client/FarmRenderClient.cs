@@ -105,6 +105,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
             CoarseIterations = request.CoarseIterations,
             RefineIterations = request.RefineIterations,
             KeepDecoderColors = request.KeepDecoderColors,
+            Seed = request.Seed,
         });
     }
 

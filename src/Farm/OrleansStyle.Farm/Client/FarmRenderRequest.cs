@@ -30,6 +30,9 @@ public sealed record FarmRenderRequest(string JobId, PixelBuffer Content, string
 
     public int RefineIterations { get; init; }
 
+    /// <summary>Optimisation: the random seed.</summary>
+    public int Seed { get; init; }
+
     /// <summary>Long side of the thumbnail statistics are frozen from (and optimisation's coarse pass runs at).</summary>
     public int StatisticsSize { get; init; } = RenderJobSpec.StatisticsSize;
 }

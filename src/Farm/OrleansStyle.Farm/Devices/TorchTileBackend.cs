@@ -109,6 +109,7 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
             Iterations = Math.Max(1, work.Iterations),
             PyramidMinSize = work.Pyramid ? new OptimizationSettings().PyramidMinSize : 0,
             StyleLongSide = work.StyleSize,
+            Seed = work.Seed,
             Color = work.Color switch
             {
                 ColorControlMode.LuminanceOnly => ColorMode.LuminanceOnly,

@@ -309,6 +309,7 @@ public sealed partial class RenderJobGrain(
             Deadline = spec.Deadline,
             Iterations = spec.CoarseIterations > 0 ? spec.CoarseIterations : 300,
             Pyramid = true,
+            Seed = spec.Seed,
             StyleSize = Math.Max(16, (int)Math.Round(OptimizationStyleSize() * (double)thumbnailLongSide / Math.Max(spec.Width, spec.Height))),
         };
         var router = new TileRouter(_options);
@@ -398,6 +399,7 @@ public sealed partial class RenderJobGrain(
                         Method = RenderMethod.Optimize,
                         Init = RegionMasks.Cut(_coarse!, window, spec.Width, spec.Height).ToPixelBuffer(),
                         Iterations = spec.RefineIterations > 0 ? spec.RefineIterations : 100,
+                        Seed = spec.Seed,
                         StyleSize = OptimizationStyleSize(),
                     };
                 }

@@ -82,7 +82,7 @@ internal static class RenderCommand
             // Options only the whole-picture path knows: given explicitly, they decide the path (or refuse a gateway).
             var inProcessOnly = new Option[]
             {
-                styleMasks, fineStyle, coarseStyle, optimizer, learningRate, loss, init, seed, contentWeight, styleWeight, tvWeight, strokes,
+                styleMasks, fineStyle, coarseStyle, optimizer, learningRate, loss, init, contentWeight, styleWeight, tvWeight, strokes,
                 styleTaps, contentTaps, styleScale, pyramidMin, pyramidIterations, luminanceSpace, stretchMasks,
             }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if ((parse.GetValue(regions) ?? []).Any(r => r.LastIndexOf('@') > 0))
@@ -112,6 +112,7 @@ internal static class RenderCommand
                     parse.GetValue(output)!, parse.GetValue(jobId), parse.GetValue(detach))
                 {
                     KeepDecoderColors = parse.GetValue(decoderColors),
+                    Seed = parse.GetValue(seed),
                 };
                 var code = await Gateway.GatewayCallErrors.Guard(() => gatewayUrl is null
                     ? Gateway.EmbeddedFarmRender.RunAsync(farmRequest, cancellationToken)

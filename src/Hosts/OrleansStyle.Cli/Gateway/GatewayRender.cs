@@ -116,6 +116,7 @@ internal static class GatewayRender
         {
             // Small pictures are finished by the coarse pass, large ones refined per tile: -n sets both.
             header.CoarseIterations = header.RefineIterations = args.Iterations;
+            header.Seed = args.Seed;
         }
 
         uploads = [new Upload(ChunkedUpload.RequireFile(args.Content), ImagePart.Content, "")];

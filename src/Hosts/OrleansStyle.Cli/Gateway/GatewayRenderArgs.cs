@@ -22,6 +22,9 @@ internal sealed record GatewayRenderArgs(
     /// <summary>AdaIN: keep the decoder's colours instead of the styles' colour mean and covariance.</summary>
     public bool KeepDecoderColors { get; init; }
 
+    /// <summary>Optimisation: the random seed.</summary>
+    public int Seed { get; init; }
+
     /// <summary>How progress names the gateway (the embedded farm has no address worth showing).</summary>
     public string? DisplayName { get; init; }
 }

@@ -251,6 +251,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             CoarseIterations = header.CoarseIterations,
             RefineIterations = header.RefineIterations,
             KeepDecoderColors = header.KeepDecoderColors,
+            Seed = header.Seed,
         };
     }
 
