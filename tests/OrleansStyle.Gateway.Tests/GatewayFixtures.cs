@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward;
@@ -51,36 +50,10 @@ internal static class GatewayFixtures
         new(width, height, 1, [.. Enumerable.Range(0, width * height).Select(i => (byte)(i % width < width / 2 ? 255 : 0))]);
 
     /// <summary>A PNG whose header claims <paramref name="width"/>×<paramref name="height"/> with a few bytes of data.</summary>
-    public static byte[] DecompressionBomb(uint width = 30_000, uint height = 30_000)
-    {
-        var header = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(header, width);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8;
-        header[9] = 2;
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WritePngChunk(png, "IHDR", header);
-        WritePngChunk(png, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-        WritePngChunk(png, "IEND", []);
-        return png.ToArray();
-    }
+    public static byte[] DecompressionBomb(uint width = 30_000, uint height = 30_000) => CraftedPng.Claiming(width, height);
 
     /// <summary>A well-formed PNG container (valid header and CRCs) whose compressed pixels are garbage.</summary>
-    public static byte[] CorruptPng()
-    {
-        var header = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(header, 64);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), 48);
-        header[8] = 8;
-        header[9] = 2;
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WritePngChunk(png, "IHDR", header);
-        WritePngChunk(png, "IDAT", [.. Enumerable.Range(0, 300).Select(i => (byte)((i * 151) ^ 0x5A))]);
-        WritePngChunk(png, "IEND", []);
-        return png.ToArray();
-    }
+    public static byte[] CorruptPng() => CraftedPng.Claiming(64, 48, [.. Enumerable.Range(0, 300).Select(i => (byte)((i * 151) ^ 0x5A))]);
 
     public static byte[] Bmp()
     {
@@ -100,31 +73,6 @@ internal static class GatewayFixtures
         [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3B];
 
     public static byte[] Tiff() => [.. "II*\0"u8, 8, 0, 0, 0, 0, 0, 0, 0];
-
-    private static void WritePngChunk(Stream destination, string type, ReadOnlySpan<byte> payload)
-    {
-        var chunk = new byte[12 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)payload.Length);
-        Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
-        payload.CopyTo(chunk.AsSpan(8));
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + payload.Length), Crc32(chunk.AsSpan(4, 4 + payload.Length)));
-        destination.Write(chunk);
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFF_FFFFu;
-        foreach (var value in data)
-        {
-            crc ^= value;
-            for (var bit = 0; bit < 8; bit++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB8_8320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
-    }
 
     private static string WriteModels()
     {
