@@ -50,6 +50,11 @@ internal static class RenderCommand
         var pyramidIterations = new Option<int>("--pyramid-iterations") { Description = "Iterations at each coarser level.", DefaultValueFactory = _ => defaults.PyramidIterations };
         var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => defaults.Color };
         var luminanceSpace = new Option<LuminanceSpace>("--luminance-space") { Description = "Lab or Yiq, for the luminance colour modes.", DefaultValueFactory = _ => defaults.LuminanceSpace };
+        var transform = new Option<Neural.FeedForward.Networks.FeatureTransform>("--transform")
+        {
+            Description = "AdaIN feature transform: AdaIn (channel mean and std, the default) or Wct (full covariance; whole-picture renders only, measured no better on the bundled decoder).",
+            DefaultValueFactory = _ => Neural.FeedForward.Networks.FeatureTransform.AdaIn,
+        };
         var decoderColors = new Option<bool>("--decoder-colors") { Description = "AdaIN: keep the decoder's own colours instead of giving the result the painting's colour mean and covariance." };
         var metrics = new Option<bool>("--metrics") { Description = "Print palette, texture and structure figures (docs/quality.md) for the result." };
         var stretchMasks = new Option<bool>("--stretch-masks") { Description = "Resize masks whose aspect ratio differs from their image instead of refusing them." };
@@ -74,7 +79,7 @@ internal static class RenderCommand
         {
             content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
-            pyramidIterations, color, luminanceSpace, decoderColors, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
+            pyramidIterations, color, luminanceSpace, decoderColors, transform, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -83,7 +88,7 @@ internal static class RenderCommand
             var inProcessOnly = new Option[]
             {
                 styleMasks, fineStyle, coarseStyle, optimizer, learningRate, loss, init, contentWeight, styleWeight, tvWeight, strokes,
-                styleTaps, contentTaps, styleScale, pyramidMin, pyramidIterations, luminanceSpace, stretchMasks,
+                styleTaps, contentTaps, styleScale, pyramidMin, pyramidIterations, luminanceSpace, stretchMasks, transform,
             }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if ((parse.GetValue(regions) ?? []).Any(r => r.LastIndexOf('@') > 0))
             {
@@ -152,7 +157,7 @@ internal static class RenderCommand
             var methodName = parse.GetValue(method) ?? (modelPath is null ? "optimize" : "model");
             if (methodName != "optimize")
             {
-                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, size, alpha, color, luminanceSpace, decoderColors, stretchMasks, strip, metrics);
+                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, size, alpha, color, luminanceSpace, decoderColors, transform, stretchMasks, strip, metrics);
             }
 
             if (parse.GetValue(fineStyle) is not null && parse.GetValue(strokes) is null)
@@ -243,7 +248,7 @@ internal static class RenderCommand
     private static async Task<int> RenderWithModel(
         ParseResult parse, string? modelPath, string methodName, Argument<string> content, Option<string[]> styles, Option<string[]> regions,
         Option<string> output, Option<int> size, Option<float> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
-        Option<bool> decoderColors, Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
+        Option<bool> decoderColors, Option<Neural.FeedForward.Networks.FeatureTransform> transform, Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
     {
         if (modelPath is null)
         {
@@ -258,7 +263,8 @@ internal static class RenderCommand
         }
 
         var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
-        var options = new FeedForwardRequestOptions(parse.GetValue(size), parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors));
+        var options = new FeedForwardRequestOptions(
+            parse.GetValue(size), parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform));
         var clock = Stopwatch.StartNew();
         var result = await AnsiConsole.Status().StartAsync($"Stylising with {Path.GetFileName(modelPath)}…", _ => Task.Run(() =>
             renderer.Render(options, contentImage, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(stretchMasks))));
