@@ -22,7 +22,7 @@ public sealed class ConvLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return conv2d.forward(reflection_pad.forward(input)).MoveToOuterDisposeScope();
+        return BlockAlignedConvolution.Forward(conv2d, reflection_pad.forward(input)).MoveToOuterDisposeScope();
     }
 }
 
