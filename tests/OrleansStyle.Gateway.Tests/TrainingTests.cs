@@ -66,8 +66,29 @@ public sealed class TrainingTests(GatewayServer server)
         var cancelled = await server.Training.CancelTrainingAsync(new CancelTrainingRequest { JobId = job.JobId, Reason = "test" }, GatewayServer.Key);
 
         Assert.Equal(TrainingState.Cancelled, cancelled.State);
-        Assert.True(cancelled.Step < 100_000);
+        Assert.InRange(cancelled.Step, 1, 99_999); // it trained, and stopped short of its steps
         await WaitForDeviceIdle();
+        await RenderCalls.ExpectFailure(async () => await server.Models.DescribeModelAsync(new DescribeModelRequest { Name = model }, GatewayServer.Key), StatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_diverging_training_job_fails_naming_the_step_and_writes_no_model()
+    {
+        var model = $"diverged-{Guid.NewGuid():N}";
+        var job = await server.Training.StartTrainingAsync(
+            new StartTrainingRequest
+            {
+                ModelName = model, Kind = TrainingKind.Single, Styles = { await Style("starry_night") },
+                Steps = 300, Size = 64, Batch = 2, Width = 8, LearningRate = 1000f, StyleSize = 64,
+            },
+            GatewayServer.Key);
+
+        var finished = (await Watch(job.JobId))[^1];
+
+        Assert.Equal(TrainingState.Failed, finished.State);
+        Assert.Contains("diverged at step", finished.Error, StringComparison.Ordinal);
+        Assert.Contains("learning rate", finished.Error, StringComparison.Ordinal);
+        Assert.True(finished.Step < 300, $"the job should stop at the divergence, not run on to step {finished.Step}");
         await RenderCalls.ExpectFailure(async () => await server.Models.DescribeModelAsync(new DescribeModelRequest { Name = model }, GatewayServer.Key), StatusCode.NotFound);
     }
 
@@ -125,13 +146,18 @@ public sealed class TrainingTests(GatewayServer server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var call = server.Training.WatchTraining(new GetTrainingRequest { JobId = jobId }, GatewayServer.Key, cancellationToken: timeout.Token);
+        TrainingJob? last = null;
         await foreach (var update in call.ResponseStream.ReadAllAsync(timeout.Token))
         {
             if (condition(update))
             {
                 return;
             }
+
+            last = update;
         }
+
+        Assert.Fail($"The watch ended before the condition held; last update: {last}");
     }
 
     private async Task WaitForDeviceIdle()

@@ -56,6 +56,72 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(expected, Weights(fresh));
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Fifty_steps_twice_give_bit_identical_weights(StyleModelKind kind)
+    {
+        var runs = new List<Dictionary<string, float[]>>();
+        for (var run = 0; run < 2; run++)
+        {
+            using var trainer = Create(kind, steps: 50, learningRate: 2e-3f);
+            for (var step = 0; step < 50; step++)
+            {
+                Assert.True(float.IsFinite(trainer.TrainStep().Total), $"run {run}, step {step + 1}: the loss is not finite");
+            }
+
+            runs.Add(Weights(trainer));
+        }
+
+        Assert.All(runs[0].Values, w => Assert.All(w, v => Assert.True(float.IsFinite(v))));
+        Assert.Equal(runs[0], runs[1]);
+    }
+
+    [Fact]
+    public void An_absurd_learning_rate_stops_the_run_before_a_broken_step_and_the_last_checkpoint_resumes()
+    {
+        var checkpoint = Path.Combine(_directory, "good.safetensors");
+        using var trainer = Create(StyleModelKind.Single, steps: 200, learningRate: 1e3f);
+        trainer.TrainStep();
+        trainer.SaveCheckpoint(checkpoint);
+
+        var diverged = Assert.Throws<TrainingDivergedException>(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                trainer.TrainStep();
+            }
+        });
+        Assert.Contains($"step {diverged.Step}", diverged.Message, StringComparison.Ordinal);
+        Assert.Contains("learning rate", diverged.Message, StringComparison.Ordinal);
+        Assert.Equal(diverged.Step - 1, trainer.Step); // the broken step was not applied
+        Assert.All(Weights(trainer).Values, w => Assert.All(w, v => Assert.True(float.IsFinite(v))));
+
+        using var resumed = FeedForwardTrainer.Resume(
+            checkpoint, TestNetworks.ResNet18, Photos, StylesFor(StyleModelKind.Single), fineTune: options => options with { LearningRate = 2e-3f });
+        Assert.Equal(1, resumed.Step);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(float.IsFinite(resumed.TrainStep().Total));
+        }
+    }
+
+    [Fact]
+    public void Non_finite_weights_are_never_written()
+    {
+        using var trainer = Create(StyleModelKind.Single);
+        trainer.TrainStep();
+        using (no_grad())
+        {
+            trainer.Transformer!.parameters().First().view(-1)[0].fill_(float.NaN);
+        }
+
+        var path = Path.Combine(_directory, "broken.safetensors");
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.SaveModel(path));
+        Assert.Contains("NaN", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => trainer.SaveCheckpoint(path));
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
+
     [Fact]
     public void Fine_tuning_from_a_checkpoint_uses_the_new_style_settings_and_continues_from_its_weights()
     {

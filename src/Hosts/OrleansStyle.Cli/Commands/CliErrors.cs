@@ -6,6 +6,7 @@ namespace OrleansStyle.Cli.Commands;
 /// <summary>Turns the failures a user can cause into one clear line and a non-zero exit code.</summary>
 internal static class CliErrors
 {
+    public const int Failure = 1;
     public const int BadInput = 2;
     public const int Cancelled = 130;
 
@@ -40,6 +41,13 @@ internal static class CliErrors
             AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
             return Cancelled;
         }
+    }
+
+    /// <summary>A run that started and could not finish (not the user's input): one line, exit code 1.</summary>
+    public static int Failed(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return Failure;
     }
 
     private static int Fail(string message)

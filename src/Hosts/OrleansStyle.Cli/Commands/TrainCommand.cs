@@ -43,7 +43,7 @@ internal static class TrainCommand
         var baseModel = new Option<string?>("--base") { Description = "multi: a trained single- or multi-style model; its styles are kept and only the new styles' γ/β are trained. adain: a trained decoder to start from." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint (model + optimizer state) every N steps; 0 = only when interrupted.", DefaultValueFactory = _ => 1000 };
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint path (default: OUTPUT with .checkpoint.safetensors)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used; --steps, and for fine-tuning --style-size and --style-taps, may change)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used; --steps, --lr, and for fine-tuning --style-size and --style-taps, may change)." };
         var styleTaps = new Option<string?>("--style-taps") { Description = "Style loss taps and weights, e.g. stem=15,layer1=1,layer2=1 (default: stem=15, layer1–3=1; adain: stem and each stage up to the encoder tap, 1 each)." };
         var preview = new Option<string?>("--preview") { Description = "A photo to stylise with the current network every --preview-every steps (PNG beside OUTPUT)." };
         var previewEvery = new Option<int>("--preview-every") { Description = "Steps between previews.", DefaultValueFactory = _ => 500 };
@@ -137,6 +137,7 @@ internal static class TrainCommand
                 {
                     StyleSize = parse.GetValue(styleSize) ?? options.StyleSize,
                     StyleTaps = ParseTaps(parse.GetValue(styleTaps)) ?? options.StyleTaps,
+                    LearningRate = parse.GetValue(learningRate) ?? options.LearningRate, // a run that diverged resumes slower
                 });
             }
             else
@@ -173,7 +174,18 @@ internal static class TrainCommand
                 AnsiConsole.MarkupLine(Markup.Escape(
                     $"Training {trainer.Info.Architecture} ({StyleModelInfo.KindName(trainer.Options.Kind)}) on {contentData.Description}, " +
                     $"{trainer.Options.Batch}×{trainer.Options.Size}² crops, from step {trainer.Step} to {totalSteps}."));
-                var finished = await TrainWithProgress(trainer, totalSteps, every, checkpoint, previewImage, previewSteps, outputPath, cancellationToken);
+                bool finished;
+                try
+                {
+                    finished = await TrainWithProgress(trainer, totalSteps, every, checkpoint, previewImage, previewSteps, outputPath, cancellationToken);
+                }
+                catch (TrainingDivergedException diverged)
+                {
+                    // No model is written; a checkpoint on disk predates the divergence (only finite weights are ever written).
+                    var next = File.Exists(checkpoint) ? $"--resume {checkpoint} with a lower --lr" : "start again with a lower --lr";
+                    return CliErrors.Failed($"{diverged.Message} ({next}.)");
+                }
+
                 if (contentData.Rejected.Count > 0)
                 {
                     AnsiConsole.MarkupLine($"[yellow]Skipped {contentData.Rejected.Count} undecodable training image(s).[/]");

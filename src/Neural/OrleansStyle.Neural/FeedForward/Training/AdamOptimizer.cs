@@ -44,6 +44,22 @@ internal sealed class AdamOptimizer : IDisposable
         }
     }
 
+    /// <summary>The name of the first parameter whose gradient holds NaN or ∞; null when all are finite.</summary>
+    public string? FirstNonFiniteGradient()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var gradients = _entries.Where(e => e.Parameter.grad is not null).ToList();
+        if (gradients.Count == 0)
+        {
+            return null;
+        }
+
+        // One reduction and one host sync for the common case: a NaN or ∞ anywhere makes the sum non-finite.
+        var sum = stack(gradients.Select(e => e.Parameter.grad!.sum().to(float64))).sum().item<double>();
+        return double.IsFinite(sum) ? null : gradients.First(e => !e.Parameter.grad!.isfinite().all().item<bool>()).Name;
+    }
+
     public void Step()
     {
         using var scope = NewDisposeScope();

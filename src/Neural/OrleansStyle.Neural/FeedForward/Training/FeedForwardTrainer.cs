@@ -41,6 +41,7 @@ public sealed class FeedForwardTrainer : IDisposable
     private readonly StyleLoss _styleLoss;
     private readonly List<Dictionary<string, Tensor>> _styleFeatures = [];
     private readonly Device _device;
+    private readonly DivergenceMonitor _divergence;
 
     private FeedForwardTrainer(
         FeatureNetwork lossNetwork,
@@ -79,6 +80,7 @@ public sealed class FeedForwardTrainer : IDisposable
         }
 
         _adam = new AdamOptimizer(trainable, options.LearningRate);
+        _divergence = new DivergenceMonitor(options.LearningRate);
         if (transformer is not null)
         {
             PrepareStyleFeatures();
@@ -252,16 +254,26 @@ public sealed class FeedForwardTrainer : IDisposable
         }
     }
 
-    /// <summary>One optimiser step on batch <see cref="Step"/>; returns its losses.</summary>
+    /// <summary>
+    /// One optimiser step on batch <see cref="Step"/>; returns its losses. Throws <see cref="TrainingDivergedException"/>
+    /// instead of applying a step whose loss or gradient is not finite (the weights stay those of the last good step).
+    /// </summary>
     public TrainingLosses TrainStep()
     {
         using var scope = NewDisposeScope();
         var (total, content, style, variation) = Options.Kind == StyleModelKind.AdaIn ? AdaInLosses() : TransformerLosses();
+        var losses = new TrainingLosses(Step + 1, total.item<float>(), content.item<float>(), style.item<float>(), variation.item<float>());
+        _divergence.Check(losses);
         _adam.ZeroGrad();
         total.backward();
+        if (_adam.FirstNonFiniteGradient() is { } parameter)
+        {
+            _divergence.GradientNotFinite(losses.Step, parameter);
+        }
+
         _adam.Step();
         Step++;
-        return new TrainingLosses(Step, total.item<float>(), content.item<float>(), style.item<float>(), variation.item<float>());
+        return losses;
     }
 
     /// <summary>Writes the model with its metadata (loadable with <see cref="StyleModelFile"/>).</summary>
@@ -458,10 +470,28 @@ public sealed class FeedForwardTrainer : IDisposable
 
     private IEnumerable<SafeTensor> ModelTensors() => ModuleWeights.Export(_transformer is not null ? _transformer : _decoder!);
 
+    /// <summary>
+    /// Writes beside <paramref name="path"/> under a name of its own (two writers never share a temporary file) and
+    /// moves it into place, so readers see the old file or the new one. Non-finite weights are never written: a model
+    /// or checkpoint that cannot be loaded is worse than none.
+    /// </summary>
     private static void WriteAtomically(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
-        var temporary = path + ".tmp";
-        SafeTensors.Write(temporary, tensors, metadata);
-        File.Move(temporary, path, overwrite: true);
+        var list = tensors.ToList();
+        if (list.FirstOrDefault(t => t.Data.Any(v => !float.IsFinite(v))) is { } broken)
+        {
+            throw new InvalidOperationException($"Refusing to write {Path.GetFileName(path)}: '{broken.Name}' holds NaN or infinite values.");
+        }
+
+        var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            SafeTensors.Write(temporary, list, metadata);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }

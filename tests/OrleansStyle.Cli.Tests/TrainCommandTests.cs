@@ -1,0 +1,47 @@
+using OrleansStyle.Tests.Shared;
+
+namespace OrleansStyle.Cli.Tests;
+
+/// <summary>Runs <c>train</c> in-process: a run that diverges exits non-zero with one line and writes no model.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("orleans-style-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task An_absurd_learning_rate_fails_with_the_step_and_writes_no_model_and_the_checkpoint_resumes()
+    {
+        var photos = Directory.CreateDirectory(Path.Combine(_folder, "photos")).FullName;
+        foreach (var name in new[] { "tubingen", "sailboat" })
+        {
+            File.Copy(SharedImages.Content(name), Path.Combine(photos, Path.GetFileName(SharedImages.Content(name))));
+        }
+
+        var model = Path.Combine(_folder, "s.safetensors");
+        var checkpoint = Path.Combine(_folder, "s.checkpoint.safetensors");
+        string[] common = ["train", "--kind", "single", "--content", photos, "--style", SharedImages.Style("starry_night"),
+            "--size", "64", "--batch", "2", "--width", "8", "-o", model, "--checkpoint", checkpoint];
+
+        var (code, error) = await Cli.Run([.. common, "--steps", "300", "--lr", "1e3", "--checkpoint-every", "0"]);
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(@"^error: Training diverged at step \d+: (.+ is (NaN|infinite|not finite)|the loss has stayed over)", line);
+        Assert.Contains("start again with a lower --lr", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(model));
+        Assert.False(File.Exists(checkpoint));
+
+        // A good run leaves a checkpoint at step 2; resumed at an absurd rate it diverges and names that checkpoint.
+        Assert.Equal(0, (await Cli.Run([.. common, "--steps", "2", "--checkpoint-every", "2"])).Code);
+        File.Delete(model);
+        (code, error) = await Cli.Run([.. common, "--resume", checkpoint, "--steps", "300", "--lr", "1e3", "--checkpoint-every", "0"]);
+        Assert.Equal(1, code);
+        Assert.Contains($"--resume {checkpoint} with a lower --lr", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(model));
+
+        var (resumed, resumeError) = await Cli.Run([.. common, "--resume", checkpoint, "--steps", "4", "--lr", "1e-3"]);
+        Assert.True(resumed == 0, resumeError);
+        Assert.True(File.Exists(model));
+    }
+}
