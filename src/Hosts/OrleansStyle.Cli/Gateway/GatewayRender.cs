@@ -93,7 +93,7 @@ internal static class GatewayRender
         {
             JobId = args.JobId ?? "",
             Method = method,
-            MaxSide = args.Size,
+            MaxSide = args.Geometry.MaxSide,
             Color = args.Color switch
             {
                 NeuralColor.LuminanceOnly => V1Color.LuminanceOnly,
