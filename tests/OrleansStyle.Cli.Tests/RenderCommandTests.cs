@@ -1,5 +1,6 @@
 using OrleansStyle.Imaging;
 using OrleansStyle.Tests.Shared;
+using Spectre.Console;
 
 namespace OrleansStyle.Cli.Tests;
 
@@ -89,6 +90,31 @@ internal static class Cli
         finally
         {
             Console.SetError(original);
+        }
+    }
+
+    /// <summary>Also captures what the command prints, which goes through Spectre's console rather than Console.Out.</summary>
+    public static async Task<(int Code, string Error, string Output)> RunCapturingOutput(params string[] args)
+    {
+        var output = new StringWriter();
+        var original = AnsiConsole.Console;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 1000; // one message per line: no wrapping inside what the tests look for
+        AnsiConsole.Console = console;
+        try
+        {
+            var (code, error) = await Run(args);
+            return (code, error, output.ToString());
+        }
+        finally
+        {
+            AnsiConsole.Console = original;
         }
     }
 }

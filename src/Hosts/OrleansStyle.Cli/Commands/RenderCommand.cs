@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using OrleansStyle.Cli.Rendering;
+using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Imaging.Quality;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.Style.Losses;
@@ -36,6 +37,14 @@ internal static class RenderCommand
         {
             Description = "Cap on the result's long side in pixels: a larger photo is shrunk to it, a smaller one is never enlarged (the same through the farm, a gateway and --whole); 0 keeps the photo's size.",
             DefaultValueFactory = _ => defaults.Size,
+        };
+        var tileSize = new Option<int>("--tile-size")
+        {
+            Description = $"Farm renders: tile side in pixels, {RenderPlanner.MinTileSize}–{RenderPlanner.MaxTileSize}; smaller tiles need less GPU memory. 0 (the default) lets the farm choose from its devices' memory.",
+        };
+        var overlap = new Option<int>("--overlap")
+        {
+            Description = "Farm renders: pixels neighbouring tiles share (blended across), up to half the tile size. 0 (the default) lets the farm choose.",
         };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Iterations at full size.", DefaultValueFactory = _ => defaults.Iterations };
         var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "lbfgs or adam.", DefaultValueFactory = _ => defaults.Optimizer };
@@ -81,14 +90,14 @@ internal static class RenderCommand
               orleans-style render photo.jpg --style starry_night.jpg --loss MmdGaussian --style-taps stem=1,layer1=1 -o out.png
             """)
         {
-            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, iterations, optimizer, learningRate,
+            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, tileSize, overlap, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
             pyramidIterations, color, luminanceSpace, decoderColors, transform, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
-            var geometry = new RenderGeometry(parse.GetValue(size));
+            var geometry = new RenderGeometry(parse.GetValue(size), parse.GetValue(tileSize), parse.GetValue(overlap));
             if (geometry.Problems() is { Count: > 0 } geometryProblems)
             {
                 throw new ArgumentException(string.Join(" ", geometryProblems));
@@ -138,6 +147,13 @@ internal static class RenderCommand
                 }
 
                 return code;
+            }
+
+            var tiling = new Option[] { tileSize, overlap }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (tiling.Count > 0)
+            {
+                throw new ArgumentException(
+                    $"{string.Join(" and ", tiling)}: only farm renders are tiled, and {(parse.GetValue(whole) ? "--whole" : string.Join(", ", inProcessOnly))} asks for a whole-picture render in this process; drop one or the other.");
             }
 
             var settings = new OptimizationSettings

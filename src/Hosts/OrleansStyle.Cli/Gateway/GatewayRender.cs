@@ -94,6 +94,8 @@ internal static class GatewayRender
             JobId = args.JobId ?? "",
             Method = method,
             MaxSide = args.Geometry.MaxSide,
+            TileSize = args.Geometry.TileSize,
+            Overlap = args.Geometry.Overlap,
             Color = args.Color switch
             {
                 NeuralColor.LuminanceOnly => V1Color.LuminanceOnly,
