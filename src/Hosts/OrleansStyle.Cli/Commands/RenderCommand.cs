@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using OrleansStyle.Cli.Rendering;
+using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Imaging.Quality;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.Style.Losses;
@@ -32,7 +33,19 @@ internal static class RenderCommand
         var alpha = new Option<float>("--alpha") { Description = "AdaIN content/style trade-off: 0 = content, 1 = full style.", DefaultValueFactory = _ => 1f };
         var output = new Option<string>("--output", "-o") { Description = "Result path; the extension picks PNG, JPEG or WebP.", Required = true };
         var defaults = new OptimizationSettings();
-        var size = new Option<int>("--size") { Description = "Long side of the result in pixels.", DefaultValueFactory = _ => defaults.Size };
+        var size = new Option<int>("--size")
+        {
+            Description = "Cap on the result's long side in pixels: a larger photo is shrunk to it, a smaller one is never enlarged (the same through the farm, a gateway and --whole); 0 keeps the photo's size.",
+            DefaultValueFactory = _ => defaults.Size,
+        };
+        var tileSize = new Option<int>("--tile-size")
+        {
+            Description = $"Farm renders: tile side in pixels, {RenderPlanner.MinTileSize}–{RenderPlanner.MaxTileSize}; smaller tiles need less GPU memory. 0 (the default) lets the farm choose from its devices' memory.",
+        };
+        var overlap = new Option<int>("--overlap")
+        {
+            Description = "Farm renders: pixels neighbouring tiles share (blended across), up to half the tile size. 0 (the default) lets the farm choose.",
+        };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Iterations at full size.", DefaultValueFactory = _ => defaults.Iterations };
         var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "lbfgs or adam.", DefaultValueFactory = _ => defaults.Optimizer };
         var learningRate = new Option<float>("--lr") { Description = "Adam step size (pixels in 0–1).", DefaultValueFactory = _ => defaults.LearningRate };
@@ -77,13 +90,19 @@ internal static class RenderCommand
               orleans-style render photo.jpg --style starry_night.jpg --loss MmdGaussian --style-taps stem=1,layer1=1 -o out.png
             """)
         {
-            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, iterations, optimizer, learningRate,
+            content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, tileSize, overlap, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
             pyramidIterations, color, luminanceSpace, decoderColors, transform, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            var geometry = new RenderGeometry(parse.GetValue(size), parse.GetValue(tileSize), parse.GetValue(overlap));
+            if (geometry.Problems() is { Count: > 0 } geometryProblems)
+            {
+                throw new ArgumentException(string.Join(" ", geometryProblems));
+            }
+
             // Options only the whole-picture path knows: given explicitly, they decide the path (or refuse a gateway).
             var inProcessOnly = new Option[]
             {
@@ -113,7 +132,7 @@ internal static class RenderCommand
                 var farmRequest = new Gateway.GatewayRenderArgs(
                     gatewayUrl ?? "", parse.GetValue(apiKey), parse.GetValue(content)!, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [],
                     modelName, parse.GetValue(method) ?? (modelName is null ? "optimize" : "model"), parse.GetValue(alpha),
-                    parse.GetValue(size), parse.GetValue(color), parse.GetResult(iterations) is { Implicit: false } ? parse.GetValue(iterations) : 0,
+                    geometry, parse.GetValue(color), parse.GetResult(iterations) is { Implicit: false } ? parse.GetValue(iterations) : 0,
                     parse.GetValue(output)!, parse.GetValue(jobId), parse.GetValue(detach))
                 {
                     KeepDecoderColors = parse.GetValue(decoderColors),
@@ -130,9 +149,15 @@ internal static class RenderCommand
                 return code;
             }
 
+            var tiling = new Option[] { tileSize, overlap }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (tiling.Count > 0)
+            {
+                throw new ArgumentException(
+                    $"{string.Join(" and ", tiling)}: only farm renders are tiled, and {(parse.GetValue(whole) ? "--whole" : string.Join(", ", inProcessOnly))} asks for a whole-picture render in this process; drop one or the other.");
+            }
+
             var settings = new OptimizationSettings
             {
-                Size = parse.GetValue(size),
                 Iterations = parse.GetValue(iterations),
                 Optimizer = parse.GetValue(optimizer),
                 LearningRate = parse.GetValue(learningRate),
@@ -157,7 +182,7 @@ internal static class RenderCommand
             var methodName = parse.GetValue(method) ?? (modelPath is null ? "optimize" : "model");
             if (methodName != "optimize")
             {
-                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, size, alpha, color, luminanceSpace, decoderColors, transform, stretchMasks, strip, metrics);
+                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, geometry, alpha, color, luminanceSpace, decoderColors, transform, stretchMasks, strip, metrics);
             }
 
             if (parse.GetValue(fineStyle) is not null && parse.GetValue(strokes) is null)
@@ -175,7 +200,9 @@ internal static class RenderCommand
                 settings = settings with { ContentTaps = StyleSpecs.ParseTaps(contentSpec) };
             }
 
-            var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
+            // The picture is fitted here, as the gateway fits an upload, so the optimiser renders it at the size it has.
+            var contentImage = geometry.Fit(ImageFiles.ReadRgb(parse.GetValue(content)!));
+            settings = settings with { Size = contentImage.Size.LongSide };
             var regionList = BuildRegions(
                 contentImage, parse.GetValue(styles) ?? [], parse.GetValue(styleMasks) ?? [], parse.GetValue(regions) ?? [],
                 parse.GetValue(fineStyle), parse.GetValue(coarseStyle), settings, parse.GetValue(stretchMasks));
@@ -247,7 +274,7 @@ internal static class RenderCommand
 
     private static async Task<int> RenderWithModel(
         ParseResult parse, string? modelPath, string methodName, Argument<string> content, Option<string[]> styles, Option<string[]> regions,
-        Option<string> output, Option<int> size, Option<float> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
+        Option<string> output, RenderGeometry geometry, Option<float> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
         Option<bool> decoderColors, Option<Neural.FeedForward.Networks.FeatureTransform> transform, Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
     {
         if (modelPath is null)
@@ -262,9 +289,9 @@ internal static class RenderCommand
             throw new ArgumentException($"{modelPath} is a {renderer.Info.Kind} model; use --method {(isAdaIn ? "adain" : "model")} with it.");
         }
 
-        var contentImage = ImageFiles.ReadRgb(parse.GetValue(content)!);
+        var contentImage = geometry.Fit(ImageFiles.ReadRgb(parse.GetValue(content)!));
         var options = new FeedForwardRequestOptions(
-            parse.GetValue(size), parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform));
+            parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform));
         var clock = Stopwatch.StartNew();
         var result = await AnsiConsole.Status().StartAsync($"Stylising with {Path.GetFileName(modelPath)}…", _ => Task.Run(() =>
             renderer.Render(options, contentImage, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(stretchMasks))));

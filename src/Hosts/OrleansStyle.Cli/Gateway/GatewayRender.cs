@@ -93,7 +93,9 @@ internal static class GatewayRender
         {
             JobId = args.JobId ?? "",
             Method = method,
-            MaxSide = args.Size,
+            MaxSide = args.Geometry.MaxSide,
+            TileSize = args.Geometry.TileSize,
+            Overlap = args.Geometry.Overlap,
             Color = args.Color switch
             {
                 NeuralColor.LuminanceOnly => V1Color.LuminanceOnly,

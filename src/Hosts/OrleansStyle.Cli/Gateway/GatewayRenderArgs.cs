@@ -1,3 +1,4 @@
+using OrleansStyle.Cli.Rendering;
 using OrleansStyle.Neural.Style.Optimization;
 
 namespace OrleansStyle.Cli.Gateway;
@@ -12,7 +13,7 @@ internal sealed record GatewayRenderArgs(
     string? Model,
     string Method,
     float Alpha,
-    int Size,
+    RenderGeometry Geometry,
     ColorMode Color,
     int Iterations,
     string Output,

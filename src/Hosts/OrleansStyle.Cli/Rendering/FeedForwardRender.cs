@@ -18,6 +18,7 @@ internal sealed class FeedForwardRender(string modelPath)
 
     public StyleModelInfo Info => _info;
 
+    /// <summary>Stylises <paramref name="content"/> at the size it has (the caller applies --size, as the farm does).</summary>
     public PlanarImage Render(FeedForwardRequestOptions options, PlanarImage content, string[] styles, string[] regions, bool stretchMasks)
     {
         var regionList = new List<FeedForwardRegion>();
@@ -55,7 +56,6 @@ internal sealed class FeedForwardRender(string modelPath)
         var request = new FeedForwardRequest(content, regionList)
         {
             Alpha = options.Alpha,
-            Size = options.Size,
             Color = options.Color,
             LuminanceSpace = options.LuminanceSpace,
             MatchStyleColors = !options.DecoderColors,
@@ -86,4 +86,4 @@ internal sealed class FeedForwardRender(string modelPath)
 }
 
 internal sealed record FeedForwardRequestOptions(
-    int Size, float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false, FeatureTransform Transform = FeatureTransform.AdaIn);
+    float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false, FeatureTransform Transform = FeatureTransform.AdaIn);

@@ -23,6 +23,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
     /// <summary>Style images ride inline in every tile's work: keep them well under the farm's 16 MiB message cap.</summary>
     public const int MaxStyleSide = RenderJobSpec.MaxOptimizationStyleSize;
 
+    /// <summary>Tile sides a render may ask for (tile_size; 0 lets the farm choose).</summary>
+    public const int MinTileSize = 64;
+
+    public const int MaxTileSize = 8192;
+
     private const int MaxIterations = 10_000;
 
     private readonly GatewayOptions _options = options.Value;
@@ -86,9 +91,9 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             problems.Add(("style_size", $"use 0 (the farm chooses) up to {MaxStyleSide}."));
         }
 
-        if (header.TileSize is < 0 or (> 0 and < 64) or > 8192)
+        if (header.TileSize is < 0 or (> 0 and < MinTileSize) or > MaxTileSize)
         {
-            problems.Add(("tile_size", "use 0 (the farm chooses) or 64–8192."));
+            problems.Add(("tile_size", $"use 0 (the farm chooses) or {MinTileSize}–{MaxTileSize}."));
         }
 
         if (header.Overlap < 0 || (header.TileSize > 0 && header.Overlap * 2 > header.TileSize))
