@@ -344,10 +344,12 @@ public sealed partial class RenderJobGrain(
     private async Task<FrozenStatistics?> CaptureStatisticsAsync(CancellationToken token)
     {
         var spec = _spec!;
-        if (_tiling!.Count == 1)
+        if (_tiling!.Count == 1 && spec.Thumbnail.Width == spec.Width && spec.Thumbnail.Height == spec.Height)
         {
-            return null; // one tile is the whole picture: its own statistics are the picture's
+            return null; // the picture is its own thumbnail: one tile's statistics are the thumbnail's
         }
+
+        // Otherwise even a single tile takes the thumbnail's statistics, so the result does not depend on the tile size.
 
         var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
         var router = new TileRouter(_options);
