@@ -19,6 +19,30 @@ public sealed record RenderJobSpec(
 {
     public const int StatisticsSize = 512;
 
+    /// <summary>The shortest side the networks take: two stride-2 layers and reflection padding need a few pixels left.</summary>
+    public const int MinSide = 16;
+
+    /// <summary>
+    /// The widest picture (long side over short side): the statistics thumbnail, <see cref="StatisticsSize"/> on its
+    /// long side, must keep <see cref="MinSide"/> on its short side.
+    /// </summary>
+    public const int MaxAspectRatio = StatisticsSize / MinSide;
+
+    /// <summary>What is wrong with a picture of this size, in the user's terms; null when it can be rendered.</summary>
+    public static string? ShapeProblem(int width, int height)
+    {
+        var shortSide = Math.Min(width, height);
+        var longSide = Math.Max(width, height);
+        if (shortSide < MinSide)
+        {
+            return $"the picture is {width}×{height}: both sides must be at least {MinSide} pixels.";
+        }
+
+        return longSide > (long)MaxAspectRatio * shortSide
+            ? $"the picture is {width}×{height}: its long side may be at most {MaxAspectRatio} times its short side; crop it into parts."
+            : null;
+    }
+
     /// <summary>AdaIN content/style trade-off (1 = full style).</summary>
     [Id(5)]
     public float Alpha { get; init; } = 1f;

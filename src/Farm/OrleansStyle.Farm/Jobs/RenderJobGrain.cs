@@ -144,6 +144,10 @@ public sealed partial class RenderJobGrain(
         {
             problems.Add($"The picture is {spec.Width}×{spec.Height}: give a positive size of at most {_options.MaxPixels} pixels.");
         }
+        else if (RenderJobSpec.ShapeProblem(spec.Width, spec.Height) is { } shape)
+        {
+            throw new InvalidJobException(char.ToUpperInvariant(shape[0]) + shape[1..]); // the thumbnail checks below would only restate it
+        }
 
         if (spec.Method == RenderMethod.Optimize)
         {

@@ -21,7 +21,7 @@ public sealed class DirectoryModelRegistry(IOptions<ModelRegistryOptions> option
         return File.Exists(path)
             ? path
             : throw new ModelNotFoundException(
-                $"No model '{name}' in {_directory}. Known models: {(Names() is { Count: > 0 } names ? string.Join(", ", names) : "none")}.");
+                $"No model '{name}'. Known models: {(Names() is { Count: > 0 } names ? string.Join(", ", names) : "none")}.");
     }
 
     public bool Contains(string name) => IsPlainName(name) && File.Exists(Path.Combine(_directory, name + Extension));

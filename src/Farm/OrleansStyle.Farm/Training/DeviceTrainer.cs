@@ -169,7 +169,7 @@ public sealed partial class DeviceTrainer(
         var content = TrainingData.FromDirectory(contentDirectory);
         if (content.Count == 0)
         {
-            throw new InvalidOperationException($"The training folder {contentDirectory} holds no PNG, JPEG or WebP photos.");
+            throw new InvalidOperationException("This silo's training folder holds no PNG, JPEG or WebP photos."); // no server paths in what callers read
         }
 
         var styles = TrainingData.FromImages([.. spec.Styles.Select(s => (s.Name, s.Image.ToPlanar()))], "styles: " + string.Join(", ", spec.Styles.Select(s => s.Name)));

@@ -30,7 +30,7 @@ internal static class RenderCommand
         var method = new Option<string?>("--method", "-m") { Description = "optimize (Gatys), model (a trained --model file) or adain (an AdaIN --model file); default: model when --model is given, else optimize." };
         method.AcceptOnlyFromAmong("optimize", "model", "adain");
         var model = new Option<string?>("--model") { Description = "A trained model file (.safetensors): --model models/multi.safetensors --style starry_night=0.7 --style the_scream=0.3." };
-        var alpha = new Option<float>("--alpha") { Description = "AdaIN content/style trade-off: 0 = content, 1 = full style.", DefaultValueFactory = _ => 1f };
+        var alpha = new Option<float?>("--alpha") { Description = "AdaIN models only: content/style trade-off, 0 = content, 1 = full style (default)." };
         var output = new Option<string>("--output", "-o") { Description = "Result path; the extension picks PNG, JPEG or WebP.", Required = true };
         var defaults = new OptimizationSettings();
         var size = new Option<int>("--size")
@@ -274,7 +274,7 @@ internal static class RenderCommand
 
     private static async Task<int> RenderWithModel(
         ParseResult parse, string? modelPath, string methodName, Argument<string> content, Option<string[]> styles, Option<string[]> regions,
-        Option<string> output, RenderGeometry geometry, Option<float> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
+        Option<string> output, RenderGeometry geometry, Option<float?> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
         Option<bool> decoderColors, Option<Neural.FeedForward.Networks.FeatureTransform> transform, Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
     {
         if (modelPath is null)
@@ -289,9 +289,14 @@ internal static class RenderCommand
             throw new ArgumentException($"{modelPath} is a {renderer.Info.Kind} model; use --method {(isAdaIn ? "adain" : "model")} with it.");
         }
 
+        if (parse.GetValue(alpha) is not null && !isAdaIn)
+        {
+            throw new ArgumentException($"--alpha applies to AdaIN models only; {Path.GetFileName(modelPath)} is a {renderer.Info.Kind} model: mix its styles with --style NAME=WEIGHT.");
+        }
+
         var contentImage = geometry.Fit(ImageFiles.ReadRgb(parse.GetValue(content)!));
         var options = new FeedForwardRequestOptions(
-            parse.GetValue(alpha), parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform));
+            parse.GetValue(alpha) ?? 1f, parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform));
         var clock = Stopwatch.StartNew();
         var result = await AnsiConsole.Status().StartAsync($"Stylising with {Path.GetFileName(modelPath)}…", _ => Task.Run(() =>
             renderer.Render(options, contentImage, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(stretchMasks))));

@@ -111,7 +111,10 @@ internal static class GatewayRender
             header.Model = args.Model is { } model
                 ? Path.GetFileNameWithoutExtension(model)
                 : throw new ArgumentException($"--method {args.Method} needs --model NAME (a model of the gateway's registry).");
-            header.Alpha = args.Alpha;
+            if (args.Alpha is { } alpha)
+            {
+                header.Alpha = alpha; // only when asked: the gateway refuses alpha for models other than AdaIN
+            }
             header.KeepDecoderColors = args.KeepDecoderColors;
         }
         else

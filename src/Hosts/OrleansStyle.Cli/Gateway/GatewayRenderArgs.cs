@@ -12,7 +12,7 @@ internal sealed record GatewayRenderArgs(
     IReadOnlyList<string> Regions,
     string? Model,
     string Method,
-    float Alpha,
+    float? Alpha,
     RenderGeometry Geometry,
     ColorMode Color,
     int Iterations,

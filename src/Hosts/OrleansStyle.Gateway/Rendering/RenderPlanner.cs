@@ -124,6 +124,15 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             }
         }
 
+        // Refused here rather than by a worker, where the failed tile would take the rest of its batch with it.
+        var notAdaIn = method == FarmMethod.Optimize ? "optimisation renders"
+            : model is { Kind: not StyleModelKind.AdaIn } ? $"model '{header.Model}' ({StyleModelInfo.KindName(model.Kind)})"
+            : null;
+        if (header.HasAlpha && notAdaIn is not null)
+        {
+            problems.Add(("alpha", $"alpha applies to AdaIN models only, not to {notAdaIn}: leave it unset, or mix trained styles with their weights."));
+        }
+
         for (var r = 0; r < header.Regions.Count; r++)
         {
             var region = header.Regions[r];
@@ -192,6 +201,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
         if (header.MaxSide > 0 && Math.Max(content.Width, content.Height) > header.MaxSide)
         {
             content = content.Thumbnail(header.MaxSide);
+        }
+
+        if (RenderJobSpec.ShapeProblem(content.Width, content.Height) is { } shape)
+        {
+            throw GatewayErrors.InvalidArgument(header.MaxSide > 0 ? "content (after max_side)" : "content", shape, "PICTURE_SHAPE");
         }
 
         var imageStyles = StylesAreImages(header);

@@ -83,16 +83,19 @@ internal static class RegionTensors
         return tensor(mask.Data, [1, 1, height, width], device: device);
     }
 
-    /// <summary>The region's weights normalised to sum to 1.</summary>
+    /// <summary>
+    /// The region's weights normalised to sum to 1, summed in double precision: float weights near float.MaxValue
+    /// overflow a float sum to ∞ and would all become 0, while equal weights must mean the same at any scale.
+    /// </summary>
     public static float[] Normalised(IReadOnlyList<StyleChoice> styles)
     {
-        var total = styles.Sum(s => s.Weight);
+        var total = styles.Sum(s => (double)s.Weight);
         if (!(total > 0) || styles.Any(s => !float.IsFinite(s.Weight) || s.Weight < 0))
         {
             throw new ArgumentException("Style weights must be finite, non-negative and not all zero.");
         }
 
-        return [.. styles.Select(s => s.Weight / total)];
+        return [.. styles.Select(s => (float)(s.Weight / total))];
     }
 
     /// <summary>

@@ -148,7 +148,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
                 var region = request.Regions[r];
                 var mask = region.Mask is null ? null : Resize(region.Mask.ToTensor(_device), (int)width, (int)height);
                 var regionIndex = objective.AddRegion(mask);
-                var totalWeight = region.Styles.Sum(s => s.Weight);
+                var totalWeight = region.Styles.Sum(s => (double)s.Weight); // double: float weights near MaxValue overflow a float sum
                 for (var s = 0; s < region.Styles.Count; s++)
                 {
                     var source = region.Styles[s];
@@ -162,7 +162,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
                     foreach (var tap in taps)
                     {
                         var target = styleLoss.Target(WeightedFeatures.From(styleFeatures[tap], styleMask));
-                        objective.AddStyle(regionIndex, tap, settings.StyleTaps[tap] * source.Weight / Math.Max(totalWeight, 1e-6f), target);
+                        objective.AddStyle(regionIndex, tap, settings.StyleTaps[tap] * (float)(source.Weight / Math.Max(totalWeight, 1e-6)), target);
                     }
                 }
             }

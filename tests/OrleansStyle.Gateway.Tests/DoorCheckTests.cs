@@ -1,0 +1,86 @@
+using Google.Rpc;
+using Grpc.Core;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Gateway.V1;
+
+namespace OrleansStyle.Gateway.Tests;
+
+/// <summary>
+/// Inputs the farm cannot render are refused by the gateway before any work starts, with a message in the user's
+/// terms; none of them reaches a worker, so the next good render on the same (only) device completes.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class DoorCheckTests(GatewayServer server)
+{
+    [Fact]
+    public async Task Alpha_on_a_model_other_than_adain_is_invalid_argument_before_any_tile()
+    {
+        var header = RenderCalls.MultiHeader();
+        header.Alpha = 0.5f;
+
+        var failure = await RenderCalls.ExpectFailure(
+            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48)))),
+            StatusCode.InvalidArgument);
+
+        var violation = Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal("alpha", violation.Field);
+        Assert.Contains("AdaIN models only", violation.Description, StringComparison.Ordinal);
+        await AssertStillServing();
+    }
+
+    [Theory]
+    [InlineData(1, 1, "at least 16 pixels")]
+    [InlineData(2, 2, "at least 16 pixels")]
+    [InlineData(40, 15, "at least 16 pixels")]
+    [InlineData(4096, 3, "at least 16 pixels")]
+    [InlineData(1040, 16, "at most 32 times its short side")]
+    public async Task A_picture_too_small_or_too_thin_is_invalid_argument_and_blocks_no_worker(int width, int height, string rule)
+    {
+        var failure = await RenderCalls.ExpectFailure(
+            () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", width, height)))),
+            StatusCode.InvalidArgument);
+
+        var status = failure.GetRpcStatus()!;
+        var violation = Assert.Single(status.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal("content", violation.Field);
+        Assert.Contains($"{width}×{height}", violation.Description, StringComparison.Ordinal);
+        Assert.Contains(rule, violation.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("thumbnail", violation.Description, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("PICTURE_SHAPE", status.GetDetail<ErrorInfo>().Reason);
+        Assert.Equal(RenderJobSpec.MinSide, 16);
+        await AssertStillServing();
+    }
+
+    [Fact]
+    public async Task Equal_weights_give_the_same_picture_at_any_scale()
+    {
+        var photo = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))).ToList();
+
+        var unit = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(("style0", 1f), ("style1", 1f)), photo);
+        var huge = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(("style0", 3e38f), ("style1", 3e38f)), photo);
+        var tiny = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(("style0", 1e-30f), ("style1", 1e-30f)), photo);
+
+        // Weights that overflowed a float sum used to normalise to zero: no style at all, a broken picture.
+        Assert.Equal(unit.Result, huge.Result);
+        Assert.Equal(unit.Result, tiny.Result);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_names_no_server_path()
+    {
+        var failure = await RenderCalls.ExpectFailure(
+            async () => await server.Models.DescribeModelAsync(new DescribeModelRequest { Name = "nope" }, GatewayServer.Key), StatusCode.NotFound);
+
+        Assert.Contains("nope", failure.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain('/', failure.Status.Detail);
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), failure.Status.Detail + failure.Trailers, StringComparison.Ordinal);
+    }
+
+    private async Task AssertStillServing()
+    {
+        var outcome = await RenderCalls.RenderAsync(
+            server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))));
+        Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
+        Assert.All(await server.WorkerLoads(), load => Assert.Equal(0, load.Queued));
+    }
+}
