@@ -76,6 +76,30 @@ public sealed class DoorCheckTests(GatewayServer server)
         Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), failure.Status.Detail + failure.Trailers, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_job_id_returns_its_result_for_the_same_request_and_refuses_another_request()
+    {
+        var id = $"reuse-{Guid.NewGuid():N}"[..24];
+        var sailboat = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))).ToList();
+        RenderHeader Header(float weight)
+        {
+            var header = RenderCalls.MultiHeader(("style0", weight));
+            header.JobId = id;
+            return header;
+        }
+
+        var first = await RenderCalls.RenderAsync(server.Render, Header(1f), sailboat);
+        var again = await RenderCalls.RenderAsync(server.Render, Header(1f), sailboat);
+        Assert.Equal(first.Result, again.Result);
+
+        var otherPicture = await RenderCalls.ExpectFailure(
+            () => RenderCalls.RenderAsync(server.Render, Header(1f), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 64, 48)))),
+            StatusCode.AlreadyExists);
+        Assert.Contains(id, otherPicture.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("JOB_ID_IN_USE", otherPicture.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
+        await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, Header(0.5f), sailboat), StatusCode.AlreadyExists);
+    }
+
     private async Task AssertStillServing()
     {
         var outcome = await RenderCalls.RenderAsync(

@@ -92,6 +92,13 @@ public sealed record RenderJobSpec(
     [Id(16)]
     public int Seed { get; init; }
 
+    /// <summary>
+    /// A hash of everything that decides the result (picture, styles, masks, options), so a job id resubmitted with
+    /// another request is refused instead of answered with the first request's result.
+    /// </summary>
+    [Id(17)]
+    public string Fingerprint { get; init; } = "";
+
     /// <summary>The loss network optimisation jobs use (they need no model file).</summary>
     public const string OptimizationNetwork = "resnet18";
 

@@ -52,10 +52,17 @@ public sealed partial class RenderJobGrain(
     {
         if (_status is not null)
         {
-            // The same id again is the same job, but only for its own caller: ids are chosen by callers.
-            return _spec!.Caller == spec.Caller
+            // The same id again is the same job, but only for its own caller (ids are chosen by callers) and only for
+            // the same request: another picture or options under a used id would silently get the first result.
+            if (_spec!.Caller != spec.Caller)
+            {
+                throw new InvalidJobException($"The job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+            }
+
+            return _spec.Fingerprint == spec.Fingerprint
                 ? Task.FromResult(_status)
-                : throw new InvalidJobException($"The job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+                : throw new JobIdInUseException(
+                    $"The job id {JobId} already names a different request: choose another id, or send the same request again to re-attach.");
         }
 
         Validate(spec);

@@ -84,6 +84,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             case ImageRejectedException rejected:
                 return GatewayErrors.InvalidArgument("image", rejected.Message, ReasonName(rejected.Reason));
+            case JobIdInUseException inUse:
+                return GatewayErrors.Build(Code.AlreadyExists, inUse.Message, "JOB_ID_IN_USE");
             case InvalidJobException invalid:
                 return GatewayErrors.InvalidArgument("header", invalid.Message, "INVALID_JOB");
             case Farm.Training.InvalidTrainingException invalid:
@@ -111,6 +113,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case SiloUnavailableException or OrleansMessageRejectionException:
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.Unavailable, "The render farm cannot be reached right now; retry shortly.", "FARM_UNAVAILABLE");
+            case IOException io when DiskFull(io):
+                LogFailure(logger, exception, context.Method);
+                return GatewayErrors.ResourceExhausted("The server's disk is full; nothing was stored. Retry later, or ask the operator to free space.", "DISK_FULL");
             default:
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.Internal, $"The gateway failed ({exception.GetType().Name}); the operator's log has the details.", "INTERNAL");
@@ -128,6 +133,11 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         ImageRejectionReason.Corrupt => "IMAGE_CORRUPT",
         _ => "IMAGE_REJECTED",
     };
+
+    /// <summary>ENOSPC (28) or EDQUOT (122) on Linux, ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    internal static bool DiskFull(IOException exception) => OperatingSystem.IsWindows()
+        ? (exception.HResult & 0xFFFF) is 0x70 or 0x27
+        : exception.HResult is 28 or 122;
 
     private static bool DeadlinePassed(ServerCallContext context) => context.Deadline <= DateTime.UtcNow;
 
