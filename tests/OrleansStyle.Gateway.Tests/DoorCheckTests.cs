@@ -100,6 +100,32 @@ public sealed class DoorCheckTests(GatewayServer server)
         await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, Header(0.5f), sailboat), StatusCode.AlreadyExists);
     }
 
+    [Fact]
+    public async Task Too_many_regions_styles_or_repeated_styles_are_refused_before_any_image_is_read()
+    {
+        var regions = RenderCalls.MultiHeader();
+        for (var r = 0; r < 16; r++)
+        {
+            regions.Regions.Add(regions.Regions[0].Clone());
+        }
+
+        var styles = RenderCalls.MultiHeader([.. Enumerable.Range(0, 17).Select(i => ($"s{i}", 1f))]);
+        var repeated = RenderCalls.MultiHeader(("style0", 1f), ("style0", 2f));
+
+        // No picture follows the header: the refusal cannot have come from decoding one.
+        var tooManyRegions = await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, regions, []), StatusCode.InvalidArgument);
+        Assert.Equal("TOO_MANY_REGIONS", tooManyRegions.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
+        var tooManyStyles = await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, styles, []), StatusCode.InvalidArgument);
+        Assert.Equal("TOO_MANY_STYLES", tooManyStyles.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
+        var twice = await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, repeated, []), StatusCode.InvalidArgument);
+        Assert.Contains("once per region", Assert.Single(twice.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Description, StringComparison.Ordinal);
+
+        var training = new StartTrainingRequest { ModelName = "too-many", Kind = TrainingKind.Multi, Steps = 10 };
+        training.Styles.AddRange(Enumerable.Range(0, 33).Select(i => $"never-read-{i}"));
+        var trainingFailure = await RenderCalls.ExpectFailure(async () => await server.Training.StartTrainingAsync(training, GatewayServer.Key), StatusCode.InvalidArgument);
+        Assert.Contains("at most 32", trainingFailure.Status.Detail + trainingFailure.Trailers, StringComparison.Ordinal);
+    }
+
     private async Task AssertStillServing()
     {
         var outcome = await RenderCalls.RenderAsync(

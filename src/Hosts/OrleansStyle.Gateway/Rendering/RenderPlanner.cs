@@ -28,6 +28,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
 
     public const int MaxTileSize = 8192;
 
+    /// <summary>Regions of one render and styles of one region: checked before any image is decoded.</summary>
+    public const int MaxRegions = 16;
+
+    public const int MaxStylesPerRegion = 16;
+
     private const int MaxIterations = 10_000;
 
     private readonly GatewayOptions _options = options.Value;
@@ -110,6 +115,10 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
         {
             problems.Add(("regions", "give at least one region with a style."));
         }
+        else if (header.Regions.Count > MaxRegions)
+        {
+            throw GatewayErrors.InvalidArgument("regions", $"{header.Regions.Count} regions: a render takes at most {MaxRegions}.", "TOO_MANY_REGIONS");
+        }
 
         StyleModelInfo? model = null;
         if (method == FarmMethod.FeedForward)
@@ -139,6 +148,14 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             if (region.Styles.Count == 0)
             {
                 problems.Add(($"regions[{r}].styles", "give at least one style."));
+            }
+            else if (region.Styles.Count > MaxStylesPerRegion)
+            {
+                throw GatewayErrors.InvalidArgument($"regions[{r}].styles", $"{region.Styles.Count} styles: a region mixes at most {MaxStylesPerRegion}.", "TOO_MANY_STYLES");
+            }
+            else if (region.Styles.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != region.Styles.Count)
+            {
+                problems.Add(($"regions[{r}].styles", "each style may be named once per region: give one entry with the summed weight."));
             }
 
             if (region.Mask.Length > 0 && !region.MaskImage.IsEmpty)

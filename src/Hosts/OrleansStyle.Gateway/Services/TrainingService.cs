@@ -23,6 +23,9 @@ public sealed class TrainingService(IGrainFactory grains, StyleLibrary library, 
     private readonly GatewayOptions _options = options.Value;
     private readonly SafeImageReader _reader = new(new ImageLimits { MaxPixels = options.Value.MaxPixels, MaxBytes = options.Value.MaxStyleBytes });
 
+    /// <summary>Styles of one training request; checked before any image is read, so one request cannot make the gateway decode thousands.</summary>
+    public const int MaxStyles = 32;
+
     public override async Task<TrainingJob> StartTraining(StartTrainingRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -139,6 +142,14 @@ public sealed class TrainingService(IGrainFactory grains, StyleLibrary library, 
         if (request.Styles.Count == 0)
         {
             problems.Add(("styles", "name at least one style of the library (Styles.ListStyles)."));
+        }
+        else if (request.Styles.Count > MaxStyles)
+        {
+            problems.Add(("styles", $"{request.Styles.Count} styles: a model trains at most {MaxStyles}."));
+        }
+        else if (request.Styles.Distinct(StringComparer.Ordinal).Count() != request.Styles.Count)
+        {
+            problems.Add(("styles", "each style may be named once."));
         }
 
         if (problems.Count > 0)
