@@ -69,7 +69,16 @@ public sealed class ModelStore(IOptions<ModelRegistryOptions> registry, IOptions
             }
 
             var bytes = new FileInfo(temporary).Length;
-            File.Move(temporary, target, overwrite);
+            try
+            {
+                File.Move(temporary, target, overwrite);
+            }
+            catch (IOException) when (!overwrite && File.Exists(target))
+            {
+                // Another upload of the name landed while this one streamed.
+                throw GatewayErrors.Build(Google.Rpc.Code.AlreadyExists, $"There already is a model '{name}': set overwrite to replace it, or choose another name.", "MODEL_EXISTS");
+            }
+
             return (info, bytes);
         }
         finally

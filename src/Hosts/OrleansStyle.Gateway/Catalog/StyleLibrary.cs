@@ -25,6 +25,9 @@ public sealed class StyleLibrary(IOptions<GatewayOptions> options)
     private readonly string _directory = Path.GetFullPath(options.Value.StyleDirectory);
     private readonly SafeImageReader _reader = new(new ImageLimits { MaxPixels = options.Value.MaxPixels, MaxBytes = options.Value.MaxStyleBytes });
 
+    // Serialises the check-then-replace of uploads and deletes in this gateway.
+    private readonly SemaphoreSlim _changes = new(1, 1);
+
     public IReadOnlyList<string> Names() => Directory.Exists(_directory)
         ? [.. Directory.EnumerateFiles(_directory)
             .Where(p => Formats.Any(f => p.EndsWith(f.Extension, StringComparison.Ordinal)) && !Path.GetFileName(p).StartsWith('.'))
@@ -110,16 +113,31 @@ public sealed class StyleLibrary(IOptions<GatewayOptions> options)
         try
         {
             await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
-            File.Move(temporary, target, overwrite: true);
+
+            // Checked again now that the upload is in: another upload of the name may have landed meanwhile.
+            await _changes.WaitAsync(cancellationToken);
+            try
+            {
+                existing = Find(name);
+                if (existing is not null && !overwrite)
+                {
+                    throw GatewayErrors.Build(Google.Rpc.Code.AlreadyExists, $"There already is a style '{name}': set overwrite to replace it, or choose another name.", "STYLE_EXISTS");
+                }
+
+                File.Move(temporary, target, overwrite: true);
+                if (existing is not null && existing != target)
+                {
+                    File.Delete(existing); // replaced by a file of another format
+                }
+            }
+            finally
+            {
+                _changes.Release();
+            }
         }
         finally
         {
             File.Delete(temporary);
-        }
-
-        if (existing is not null && existing != target)
-        {
-            File.Delete(existing); // replaced by a file of another format
         }
 
         return new V1.StyleInfo { Name = name, Width = header.Width, Height = header.Height, MediaType = format.MediaType, FileBytes = bytes.Length };
