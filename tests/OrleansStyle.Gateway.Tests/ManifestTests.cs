@@ -7,6 +7,7 @@ using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Training;
 using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.Shutdown;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -55,6 +56,18 @@ public sealed partial class ManifestTests
         Assert.All(given, flag => Assert.Contains(flag, flags));
     }
 
+    [Fact]
+    public void Kubernetes_waits_for_the_gateway_to_drain_before_it_kills_the_pod()
+    {
+        var gateway = File.ReadAllText(Path.Combine(K8sDirectory(), "gateway.yaml"));
+        var given = ShutdownGraceArgument().Match(gateway);
+        var grace = given.Success ? TimeSpan.FromSeconds(int.Parse(given.Groups["seconds"].Value, System.Globalization.CultureInfo.InvariantCulture)) : new GatewayOptions().ShutdownGrace;
+
+        var waits = TimeSpan.FromSeconds(int.Parse(TerminationGracePeriod().Match(gateway).Groups["seconds"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(waits > grace + GatewayDrain.StopAllowance, $"terminationGracePeriodSeconds {waits.TotalSeconds} leaves no time for a {grace.TotalSeconds} s drain and leaving the cluster");
+    }
+
     private static IEnumerable<string> Manifests() => Directory.EnumerateFiles(K8sDirectory(), "*.yaml").Select(File.ReadAllText);
 
     private static string K8sDirectory()
@@ -75,4 +88,10 @@ public sealed partial class ManifestTests
 
     [GeneratedRegex(@"^\s*- (?<flag>--[a-z-]+)=", RegexOptions.Multiline)]
     private static partial Regex ServeArgument();
+
+    [GeneratedRegex(@"^\s*- --shutdown-grace=(?<seconds>\d+)", RegexOptions.Multiline)]
+    private static partial Regex ShutdownGraceArgument();
+
+    [GeneratedRegex(@"^\s*terminationGracePeriodSeconds: (?<seconds>\d+)", RegexOptions.Multiline)]
+    private static partial Regex TerminationGracePeriod();
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using OrleansStyle.Gateway.Hosting;
+using OrleansStyle.Gateway.Options;
 using Spectre.Console;
 
 namespace OrleansStyle.Cli.Commands;
@@ -33,6 +34,10 @@ internal static class ServeCommand
         var certificate = new Option<string?>("--certificate") { Description = "PFX certificate: serve TLS (also enables gRPC-Web over HTTP/1.1)." };
         var certificatePassword = new Option<string?>("--certificate-password") { Description = "Password of the --certificate file (or ORLEANSSTYLE_CERTIFICATE_PASSWORD)." };
         var grpcWeb = new Option<bool>("--grpc-web") { Description = "Serve gRPC-Web for browsers (needs --certificate or an HTTP/1.1 proxy)." };
+        var shutdownGrace = new Option<int?>("--shutdown-grace")
+        {
+            Description = "Seconds running calls get to finish on SIGTERM or Ctrl+C while new ones are refused (default 30, or OrleansStyle__Gateway__ShutdownGrace); then they end with UNAVAILABLE.",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log requests and jobs, not only warnings." };
 
         var command = new Command("serve", """
@@ -42,7 +47,7 @@ internal static class ServeCommand
               orleans-style serve --redis redis:6379 --listen 0.0.0.0 --models /models
             """)
         {
-            port, listen, models, styles, trainingData, devices, cluster, redis, clusterId, serviceId, apiKeys, certificate, certificatePassword, grpcWeb, verbose,
+            port, listen, models, styles, trainingData, devices, cluster, redis, clusterId, serviceId, apiKeys, certificate, certificatePassword, grpcWeb, shutdownGrace, verbose,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -50,6 +55,13 @@ internal static class ServeCommand
             if (!IPAddress.TryParse(parse.GetValue(listen), out var address))
             {
                 throw new ArgumentException($"--listen '{parse.GetValue(listen)}' is not an IP address: use 127.0.0.1, ::1 or 0.0.0.0.");
+            }
+
+            var grace = parse.GetValue(shutdownGrace);
+            if (grace is { } seconds && (seconds < 0 || TimeSpan.FromSeconds(seconds) > GatewayOptions.MaxShutdownGrace))
+            {
+                throw new ArgumentException(
+                    $"--shutdown-grace {seconds} is not a grace period: use 0 to {GatewayOptions.MaxShutdownGrace.TotalSeconds:0} seconds, e.g. --shutdown-grace 30 (the default).");
             }
 
             var keys = (parse.GetValue(apiKeys) ?? []).Select(ParseKey).ToDictionary(k => k.Name, k => k.Key, StringComparer.Ordinal);
@@ -81,23 +93,24 @@ internal static class ServeCommand
                     }
 
                     gateway.EnableGrpcWeb |= parse.GetValue(grpcWeb);
+                    if (grace is { } graceSeconds)
+                    {
+                        gateway.ShutdownGrace = TimeSpan.FromSeconds(graceSeconds);
+                    }
+
                     gateway.StyleDirectory = Path.GetFullPath(parse.GetValue(styles)!);
                 },
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning,
             };
 
             await using var host = await GatewayHost.StartAsync(options, cancellationToken);
+            using var signals = new ShutdownSignals(host);
             AnsiConsole.MarkupLine(
-                $"Gateway on [green]{Markup.Escape(host.Address.ToString())}[/] ({(options.IsEmbedded ? "embedded silo" : options.RedisMembership is not null ? "client of the cluster in Redis" : $"client of {options.ClusterGateways.Count} silo gateway(s)")}, models in {Markup.Escape(modelFolder)}). Ctrl+C stops it.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                AnsiConsole.MarkupLine("Stopping…");
-            }
+                $"Gateway on [green]{Markup.Escape(host.Address.ToString())}[/] ({(options.IsEmbedded ? "embedded silo" : options.RedisMembership is not null ? "client of the cluster in Redis" : $"client of {options.ClusterGateways.Count} silo gateway(s)")}, models in {Markup.Escape(modelFolder)}). SIGTERM or Ctrl+C stops it.");
 
+            // Returns once the drain, Kestrel and the silo or cluster client have stopped.
+            await host.WaitForShutdownAsync(cancellationToken);
+            AnsiConsole.MarkupLine("Stopped.");
             return 0;
         }));
 

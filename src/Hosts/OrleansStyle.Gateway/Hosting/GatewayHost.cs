@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.Shutdown;
 
 namespace OrleansStyle.Gateway.Hosting;
 
@@ -127,13 +128,34 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)));
     }
 
+    /// <summary>How long running calls get to finish once the gateway is shutting down.</summary>
+    public TimeSpan ShutdownGrace => _app.Services.GetRequiredService<GatewayDrain>().Grace;
+
+    /// <summary>Calls running now (health checks excluded): what a shutdown waits for.</summary>
+    public int RunningCalls => _app.Services.GetRequiredService<GatewayDrain>().RunningCalls;
+
+    /// <summary>
+    /// Waits until the gateway is told to stop (<see cref="BeginShutdown"/>, SIGTERM or Ctrl+C through the host's
+    /// console lifetime, or <paramref name="cancellationToken"/>), then stops it: the drain, then Kestrel and the
+    /// silo or cluster client.
+    /// </summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Starts shutting down, as SIGTERM does: new calls are refused and running ones get <see cref="ShutdownGrace"/>.</summary>
+    public void BeginShutdown() => _app.Lifetime.StopApplication();
+
+    /// <summary>Ends the grace period now: calls still running end with UNAVAILABLE.</summary>
+    public void EndGracePeriod() => _app.Services.GetRequiredService<GatewayDrain>().EndGracePeriod();
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await _app.StopAsync();
+            // After WaitForShutdownAsync the host has stopped already: a second stop would only stop Orleans twice.
+            if (!_app.Lifetime.ApplicationStopped.IsCancellationRequested)
+            {
+                await _app.StopAsync();
+            }
         }
         finally
         {

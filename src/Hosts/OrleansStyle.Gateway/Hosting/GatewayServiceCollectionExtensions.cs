@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Gateway.Catalog;
@@ -10,14 +11,15 @@ using OrleansStyle.Gateway.Limits;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.Security;
+using OrleansStyle.Gateway.Shutdown;
 
 namespace OrleansStyle.Gateway.Hosting;
 
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// The gRPC gateway's services: gRPC with its interceptors (errors → status codes, API keys, rate limits), health
-    /// checks, reflection, options from <c>OrleansStyle:Gateway</c>, and the render pipeline. Needs an
+    /// The gRPC gateway's services: gRPC with its interceptors (errors → status codes, draining on shutdown, API keys,
+    /// rate limits), health checks, reflection, options from <c>OrleansStyle:Gateway</c>, and the render pipeline. Needs an
     /// <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client; call it after configuring Orleans.
     /// </summary>
     public static IServiceCollection AddRenderGateway(
@@ -52,6 +54,19 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<ApiKeyInterceptor>();
         services.AddSingleton<RateLimitInterceptor>();
+        services.AddSingleton<GatewayDrain>();
+        services.AddHostedService(provider => provider.GetRequiredService<GatewayDrain>());
+        services.AddSingleton<DrainInterceptor>();
+
+        // The host's stop has to outlast the drain: the grace period, then interrupted calls and leaving the cluster.
+        services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>((host, gateway) =>
+        {
+            var needed = gateway.Value.ShutdownGrace + GatewayDrain.StopAllowance;
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
 
         services.AddGrpc(grpc =>
         {
@@ -59,10 +74,11 @@ public static class GatewayServiceCollectionExtensions
             grpc.MaxReceiveMessageSize = GatewayOptions.MaxChunkBytes + (64 << 10);
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<DrainInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<RateLimitInterceptor>();
         });
-        services.AddGrpcHealthChecks().AddCheck<FarmHealthCheck>("farm");
+        services.AddGrpcHealthChecks().AddCheck<FarmHealthCheck>("farm").AddCheck<DrainHealthCheck>("drain");
         services.AddGrpcReflection();
         return services;
     }

@@ -11,6 +11,9 @@ public sealed class GatewayOptions
     /// <summary>The largest message a client may send: one image chunk of at most 1 MiB plus framing.</summary>
     public const int MaxChunkBytes = 1 << 20;
 
+    /// <summary>The longest <see cref="ShutdownGrace"/>: an hour of draining is already more than an orchestrator waits.</summary>
+    public static readonly TimeSpan MaxShutdownGrace = TimeSpan.FromHours(1);
+
     /// <summary>Bytes of all images of one render together (content, style images, masks).</summary>
     public long MaxUploadBytes { get; set; } = 256L << 20;
 
@@ -19,6 +22,12 @@ public sealed class GatewayOptions
 
     /// <summary>How long one render or attach stream may last, whatever deadline the caller gives.</summary>
     public TimeSpan MaxStreamDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// On SIGTERM or Ctrl+C, how long running calls get to finish while new ones are refused; what still runs after
+    /// it ends with UNAVAILABLE. Kubernetes' terminationGracePeriodSeconds must exceed it (see k8s/gateway.yaml).
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Render calls one caller may have open at once.</summary>
     public int MaxConcurrentJobsPerCaller { get; set; } = 4;

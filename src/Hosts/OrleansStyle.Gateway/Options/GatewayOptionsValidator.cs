@@ -38,6 +38,13 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             problems.Add($"{s}:MaxStreamDuration is {options.MaxStreamDuration}: use a positive time such as 00:30:00.");
         }
 
+        if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > GatewayOptions.MaxShutdownGrace)
+        {
+            problems.Add(
+                $"{s}:ShutdownGrace is {options.ShutdownGrace}: use 00:00:00 to {GatewayOptions.MaxShutdownGrace} (serve --shutdown-grace 0 to {GatewayOptions.MaxShutdownGrace.TotalSeconds:0}; "
+                + "00:00:30 is the default), and keep Kubernetes' terminationGracePeriodSeconds above it.");
+        }
+
         if (options.MaxConcurrentJobsPerCaller < 1)
         {
             problems.Add($"{s}:MaxConcurrentJobsPerCaller is {options.MaxConcurrentJobsPerCaller}: use at least 1 (4 is the default).");

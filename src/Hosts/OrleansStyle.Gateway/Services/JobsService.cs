@@ -5,12 +5,13 @@ using OrleansStyle.Gateway.Errors;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.Security;
+using OrleansStyle.Gateway.Shutdown;
 using OrleansStyle.Gateway.V1;
 
 namespace OrleansStyle.Gateway.Services;
 
 /// <summary>orleansstyle.v1.Jobs: status, re-attaching (a finished job keeps its tiles a while) and cancelling by id.</summary>
-public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOptions<GatewayOptions> options) : V1.Jobs.JobsBase
+public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, GatewayDrain drain, IOptions<GatewayOptions> options) : V1.Jobs.JobsBase
 {
     private readonly GatewayOptions _options = options.Value;
 
@@ -35,12 +36,18 @@ public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, IOpt
         }
 
         await StatusOf(request.JobId, context);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, drain.GraceOver);
         limit.CancelAfter(_options.MaxStreamDuration);
         try
         {
             // Attaching only watches: ending this call never cancels the job.
             await streamer.StreamResultAsync(request.JobId, request.OutputFormat.ToImaging(), responseStream, limit.Token, request.PreviewSide);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested && drain.GraceOver.IsCancellationRequested)
+        {
+            throw drain.Interrupted(drain.FarmStopsWithGateway
+                ? $"job {request.JobId} stops with the farm in this gateway: send the render again."
+                : $"job {request.JobId} goes on in the farm: attach to it again through another gateway.");
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {

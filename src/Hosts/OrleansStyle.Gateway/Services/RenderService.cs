@@ -6,6 +6,7 @@ using OrleansStyle.Gateway.Limits;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.Security;
+using OrleansStyle.Gateway.Shutdown;
 using OrleansStyle.Gateway.V1;
 
 namespace OrleansStyle.Gateway.Services;
@@ -13,13 +14,15 @@ namespace OrleansStyle.Gateway.Services;
 /// <summary>
 /// orleansstyle.v1.Render: header, then image chunks in; the accepted job, progress, result chunks and a summary out.
 /// The call's deadline (capped by <see cref="GatewayOptions.MaxStreamDuration"/>) becomes the job's deadline, and
-/// ending the call cancels the job unless the header detaches it.
+/// ending the call cancels the job unless the header detaches it. A gateway shutting down lets the render finish
+/// within its grace period, then ends the call with UNAVAILABLE.
 /// </summary>
 public sealed class RenderService(
     RenderPlanner planner,
     JobStreamer streamer,
     CallerJobLimiter limiter,
     IGrainFactory grains,
+    GatewayDrain drain,
     IOptions<GatewayOptions> options) : V1.Render.RenderBase
 {
     private readonly GatewayOptions _options = options.Value;
@@ -30,7 +33,7 @@ public sealed class RenderService(
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var started = DateTimeOffset.UtcNow;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, drain.GraceOver);
         limit.CancelAfter(_options.MaxStreamDuration);
         var token = limit.Token;
 
@@ -62,6 +65,11 @@ public sealed class RenderService(
         }
         catch (Exception) when (token.IsCancellationRequested)
         {
+            if (!context.CancellationToken.IsCancellationRequested && drain.GraceOver.IsCancellationRequested)
+            {
+                throw await InterruptedAsync(jobId, submitted);
+            }
+
             if (submitted && !header.DetachOnDisconnect)
             {
                 await grains.GetGrain<IRenderJobGrain>(jobId).Cancel(
@@ -78,5 +86,25 @@ public sealed class RenderService(
 
             throw;
         }
+    }
+
+    /// <summary>The gateway is shutting down and its grace period ran out before the render finished.</summary>
+    private async Task<Grpc.Core.RpcException> InterruptedAsync(string jobId, bool submitted)
+    {
+        if (!submitted)
+        {
+            return drain.Interrupted("the render had not started: send it again.");
+        }
+
+        if (drain.FarmStopsWithGateway)
+        {
+            // The silo in this process stops next and the job with it: cancelling frees its devices at once.
+            await grains.GetGrain<IRenderJobGrain>(jobId).Cancel("the gateway shut down");
+            return drain.Interrupted($"job {jobId} was cancelled, as the farm in this gateway stops with it: send the render again.");
+        }
+
+        // A real cluster's silos go on, so the job finishes there even if the caller wanted it tied to this call:
+        // any gateway can hand over its result, and the caller can still cancel it there.
+        return drain.Interrupted($"job {jobId} goes on in the farm: re-attach to it through another gateway (Jobs.AttachJob, `orleans-style jobs attach {jobId}`).");
     }
 }

@@ -8,6 +8,7 @@ using OrleansStyle.Gateway.Errors;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.Security;
+using OrleansStyle.Gateway.Shutdown;
 using OrleansStyle.Gateway.V1;
 using OrleansStyle.Imaging;
 using FarmTraining = OrleansStyle.Farm.Training;
@@ -18,7 +19,7 @@ namespace OrleansStyle.Gateway.Services;
 /// orleansstyle.v1.Training: starts training jobs on the farm with style images from the library, and follows
 /// them. A job is visible only to the caller that started it (others are told it does not exist).
 /// </summary>
-public sealed class TrainingService(IGrainFactory grains, StyleLibrary library, IOptions<GatewayOptions> options) : V1.Training.TrainingBase
+public sealed class TrainingService(IGrainFactory grains, StyleLibrary library, GatewayDrain drain, IOptions<GatewayOptions> options) : V1.Training.TrainingBase
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly SafeImageReader _reader = new(new ImageLimits { MaxPixels = options.Value.MaxPixels, MaxBytes = options.Value.MaxStyleBytes });
@@ -83,7 +84,7 @@ public sealed class TrainingService(IGrainFactory grains, StyleLibrary library, 
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         await OwnStatus(request.JobId, context);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, drain.GraceOver);
         limit.CancelAfter(_options.MaxStreamDuration);
         try
         {
@@ -91,6 +92,12 @@ public sealed class TrainingService(IGrainFactory grains, StyleLibrary library, 
             {
                 await responseStream.WriteAsync(ToWire(status), limit.Token);
             }
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested && drain.GraceOver.IsCancellationRequested)
+        {
+            throw drain.Interrupted(drain.FarmStopsWithGateway
+                ? $"training job {request.JobId} stops with the farm in this gateway: start it again."
+                : $"training job {request.JobId} goes on in the farm: watch it again through another gateway.");
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
