@@ -36,6 +36,15 @@ internal static class CliErrors
         {
             return Fail(ex.Message);
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Settings checked when a host starts (serve, the embedded farm): the validators' messages say how to fix them.
+            return Fail(string.Join(" ", ex.Failures));
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            return Fail(ex.Message); // a setting from the environment that is not of its type, e.g. OrleansStyle__Gateway__ShutdownGrace=abc
+        }
         catch (OperationCanceledException)
         {
             AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
