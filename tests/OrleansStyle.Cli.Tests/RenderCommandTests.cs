@@ -15,18 +15,18 @@ public sealed class RenderCommandTests : IDisposable
     public async Task Renders_a_stylised_image_of_the_requested_size()
     {
         var output = Path.Combine(_folder, "out.png");
-        var (code, _) = await Run("render", SharedImages.Content("tubingen"), "--style", SharedImages.Style("starry_night"),
+        var (code, _) = await Run("render", SampleImages.Content("dune"), "--style", SampleImages.Style("starry_night"),
             "--size", "64", "-n", "5", "--pyramid-min", "0", "-o", output);
 
         Assert.Equal(0, code);
         using var image = new SafeImageReader().ReadRgb(output);
-        Assert.Equal((64, 48), (image.Width, image.Height));
+        Assert.Equal((64, 40), (image.Width, image.Height));
     }
 
     [Fact]
     public async Task Missing_content_file_is_a_clear_error()
     {
-        var (code, error) = await Run("render", Path.Combine(_folder, "missing.jpg"), "--style", SharedImages.Style("starry_night"), "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", Path.Combine(_folder, "missing.jpg"), "--style", SampleImages.Style("starry_night"), "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("No such file", error);
         Assert.Contains("missing.jpg", error);
@@ -37,7 +37,7 @@ public sealed class RenderCommandTests : IDisposable
     {
         var notAnImage = Path.Combine(_folder, "notes.jpg");
         await File.WriteAllTextAsync(notAnImage, "these are not pixels");
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", notAnImage, "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "--style", notAnImage, "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("notes.jpg", error);
         Assert.Contains("PNG, JPEG and WebP", error);
@@ -46,10 +46,11 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Mask_with_another_aspect_ratio_is_a_clear_error()
     {
-        // The shared mask is 600×800 (portrait); tubingen is landscape.
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"),
-            "--region", $"{SharedImages.Mask}:{SharedImages.Style("starry_night")}",
-            "--region", $"!{SharedImages.Mask}:{SharedImages.Style("the_scream")}", "-o", Path.Combine(_folder, "o.png"));
+        // The flower's mask is 16:10; storm is 3:2.
+        var mask = SampleImages.Mask("yellow_flower");
+        var (code, error) = await Run("render", SampleImages.Content("storm"),
+            "--region", $"{mask}:{SampleImages.Style("starry_night")}",
+            "--region", $"!{mask}:{SampleImages.Style("the_scream")}", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("aspect ratio", error);
     }
@@ -57,7 +58,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Missing_style_is_a_clear_error()
     {
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("Give a style", error);
     }
@@ -65,7 +66,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Bad_weight_syntax_is_a_clear_error()
     {
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", SharedImages.Style("starry_night") + "=lots", "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "--style", SampleImages.Style("starry_night") + "=lots", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("weight", error);
     }
