@@ -165,7 +165,7 @@ internal static class FarmBenchmark
 
     internal static PixelBuffer Photo(int width, int height)
     {
-        using var image = new SafeImageReader().ReadRgb(Tests.Shared.SharedImages.Content("tubingen"));
+        using var image = new SafeImageReader().ReadRgb(Tests.Shared.SampleImages.Content("dune"));
         return image.ToPlanar().Resize(width, height).ToPixelBuffer();
     }
 

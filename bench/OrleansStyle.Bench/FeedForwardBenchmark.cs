@@ -100,7 +100,7 @@ internal static class FeedForwardBenchmark
         Console.WriteLine(Invariant($"- TorchSharp {typeof(torch).Assembly.GetName().Version} CPU{(options.Onnx ? $"; ONNX Runtime {OnnxRunner.Version}, CPU execution provider, all graph optimisations" : "")}."));
         var random = families.Any(f => f.Source.StartsWith("random", StringComparison.Ordinal)) ? " (random weights time the same as trained ones)" : "";
         Console.WriteLine($"- Weights: {string.Join("; ", families.Select(f => $"{f.Name}: {f.Source}"))}{random}.");
-        Console.WriteLine(Invariant($"- Content: tubingen resized to a square; AdaIN style: starry_night, long side {options.StyleSize} px."));
+        Console.WriteLine(Invariant($"- Content: samples/content/dune resized to a square; AdaIN style: starry_night, long side {options.StyleSize} px."));
         Console.WriteLine(Invariant($"- Each figure is the median of {options.Repeats} timed run(s); {options.Warmup} warm-up run(s) before them (and the ONNX check run) are excluded."));
         Console.WriteLine("- *Stylise*: `IStyleModel.Stylise`/`StyliseBatch`, images in and out (tensor conversion and, for AdaIN, encoding the style image included). "
             + "*Network*: the tensor pass that the ONNX graph computes (transformer: trained style 0, conditional norm folded to plain γ/β; AdaIN: style statistics computed once).");
@@ -252,8 +252,8 @@ internal static class FeedForwardBenchmark
 
     private static (PlanarImage Content, PlanarImage Style) Images(int styleSize)
     {
-        using var content = Reader.ReadRgb(SharedImages.Content("tubingen"));
-        using var style = Reader.ReadRgb(SharedImages.Style("starry_night"));
+        using var content = Reader.ReadRgb(SampleImages.Content("dune"));
+        using var style = Reader.ReadRgb(SampleImages.Style("starry_night"));
         var painting = style.ToPlanar();
         var scale = (double)styleSize / Math.Max(painting.Width, painting.Height);
         return (content.ToPlanar(), painting.Resize(Math.Max(1, (int)Math.Round(painting.Width * scale)), Math.Max(1, (int)Math.Round(painting.Height * scale))));

@@ -63,8 +63,8 @@ internal static class OptimizationBenchmark
 
     private static (PlanarImage Content, PlanarImage Style) Images()
     {
-        using var content = Reader.ReadRgb(SharedImages.Content("tubingen"));
-        using var style = Reader.ReadRgb(SharedImages.Style("starry_night"));
+        using var content = Reader.ReadRgb(SampleImages.Content("dune"));
+        using var style = Reader.ReadRgb(SampleImages.Style("starry_night"));
         return (content.ToPlanar(), style.ToPlanar());
     }
 

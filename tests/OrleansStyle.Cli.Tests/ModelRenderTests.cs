@@ -40,23 +40,23 @@ public sealed class ModelRenderTests : IDisposable
     {
         var blended = Path.Combine(_folder, "blend.png");
         var single = Path.Combine(_folder, "single.png");
-        var (code1, error1) = await Cli.Run("render", SharedImages.Content("tubingen"), "--model", _model,
+        var (code1, error1) = await Cli.Run("render", SampleImages.Content("dune"), "--model", _model,
             "--style", "starry_night=0.5", "--style", "the_scream=0.5", "--size", "64", "-o", blended);
-        var (code2, _) = await Cli.Run("render", SharedImages.Content("tubingen"), "--model", _model, "--style", "starry_night", "--size", "64", "-o", single);
+        var (code2, _) = await Cli.Run("render", SampleImages.Content("dune"), "--model", _model, "--style", "starry_night", "--size", "64", "-o", single);
 
         Assert.True(code1 == 0, error1);
         Assert.Equal(0, code2);
         var reader = new SafeImageReader();
         using var a = reader.ReadRgb(blended);
         using var b = reader.ReadRgb(single);
-        Assert.Equal((64, 48), (a.Width, a.Height));
+        Assert.Equal((64, 40), (a.Width, a.Height));
         Assert.True(StylisationDifference(a.ToPlanar(), b.ToPlanar()) > 1e-3);
     }
 
     [Fact]
     public async Task Unknown_style_name_lists_the_model_styles()
     {
-        var (code, error) = await Cli.Run("render", SharedImages.Content("tubingen"), "--model", _model, "--style", "mona_lisa", "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Cli.Run("render", SampleImages.Content("dune"), "--model", _model, "--style", "mona_lisa", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("mona_lisa", error);
         Assert.Contains("starry_night, the_scream", error);
@@ -65,7 +65,7 @@ public sealed class ModelRenderTests : IDisposable
     [Fact]
     public async Task Adain_method_with_a_transformer_model_is_refused()
     {
-        var (code, error) = await Cli.Run("render", SharedImages.Content("tubingen"), "--model", _model, "--method", "adain", "--style", "starry_night", "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Cli.Run("render", SampleImages.Content("dune"), "--model", _model, "--method", "adain", "--style", "starry_night", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("--method model", error);
     }
@@ -75,7 +75,7 @@ public sealed class ModelRenderTests : IDisposable
     {
         var broken = Path.Combine(_folder, "broken.safetensors");
         await File.WriteAllBytesAsync(broken, [1, 2, 3]);
-        var (code, error) = await Cli.Run("render", SharedImages.Content("tubingen"), "--model", broken, "--style", "x", "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Cli.Run("render", SampleImages.Content("dune"), "--model", broken, "--style", "x", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("broken.safetensors", error);
     }

@@ -17,18 +17,18 @@ public sealed class RenderCommandTests : IDisposable
     public async Task Renders_a_stylised_image_of_the_requested_size()
     {
         var output = Path.Combine(_folder, "out.png");
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", SharedImages.Style("starry_night"),
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "--style", SampleImages.Style("starry_night"),
             "--size", "128", "-n", "20", "--pyramid-min", "0", "-o", output);
 
         Assert.True(code == 0, error);
         using var image = new SafeImageReader().ReadRgb(output);
-        Assert.Equal((128, 96), (image.Width, image.Height));
+        Assert.Equal((128, 80), (image.Width, image.Height));
 
         // Stylised: nearer the painting than the photo itself is, in colours and in strokes (docs/quality.md: 1 = the
-        // photo's own distance), yet still the photo's scene. Measured 0.40, 0.63 and 0.55 at these settings.
+        // photo's own distance), yet still the photo's scene.
         var reader = new SafeImageReader();
-        using var photo = reader.ReadRgb(SharedImages.Content("tubingen"));
-        using var painting = reader.ReadRgb(SharedImages.Style("starry_night"));
+        using var photo = reader.ReadRgb(SampleImages.Content("dune"));
+        using var painting = reader.ReadRgb(SampleImages.Style("starry_night"));
         var scores = StylisationQuality.Measure(image.ToPlanar(), photo.ToPlanar().FitWithin(128), painting.ToPlanar());
         Assert.True(scores.Palette < 0.6, $"palette {scores.Palette:F3}: the colours are still the photo's");
         Assert.True(scores.Texture < 0.85, $"texture {scores.Texture:F3}: the strokes are still the photo's");
@@ -38,7 +38,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Missing_content_file_is_a_clear_error()
     {
-        var (code, error) = await Run("render", Path.Combine(_folder, "missing.jpg"), "--style", SharedImages.Style("starry_night"), "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", Path.Combine(_folder, "missing.jpg"), "--style", SampleImages.Style("starry_night"), "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("No such file", error);
         Assert.Contains("missing.jpg", error);
@@ -49,7 +49,7 @@ public sealed class RenderCommandTests : IDisposable
     {
         var notAnImage = Path.Combine(_folder, "notes.jpg");
         await File.WriteAllTextAsync(notAnImage, "these are not pixels");
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", notAnImage, "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "--style", notAnImage, "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("notes.jpg", error);
         Assert.Contains("PNG, JPEG and WebP", error);
@@ -58,10 +58,11 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Mask_with_another_aspect_ratio_is_a_clear_error()
     {
-        // The shared mask is 600×800 (portrait); tubingen is landscape.
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"),
-            "--region", $"{SharedImages.Mask}:{SharedImages.Style("starry_night")}",
-            "--region", $"!{SharedImages.Mask}:{SharedImages.Style("the_scream")}", "-o", Path.Combine(_folder, "o.png"));
+        // The flower's mask is 16:10; storm is 3:2.
+        var mask = SampleImages.Mask("yellow_flower");
+        var (code, error) = await Run("render", SampleImages.Content("storm"),
+            "--region", $"{mask}:{SampleImages.Style("starry_night")}",
+            "--region", $"!{mask}:{SampleImages.Style("the_scream")}", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("aspect ratio", error);
     }
@@ -69,7 +70,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Missing_style_is_a_clear_error()
     {
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("Give a style", error);
     }
@@ -77,7 +78,7 @@ public sealed class RenderCommandTests : IDisposable
     [Fact]
     public async Task Bad_weight_syntax_is_a_clear_error()
     {
-        var (code, error) = await Run("render", SharedImages.Content("tubingen"), "--style", SharedImages.Style("starry_night") + "=lots", "-o", Path.Combine(_folder, "o.png"));
+        var (code, error) = await Run("render", SampleImages.Content("dune"), "--style", SampleImages.Style("starry_night") + "=lots", "-o", Path.Combine(_folder, "o.png"));
         Assert.NotEqual(0, code);
         Assert.Contains("weight", error);
     }

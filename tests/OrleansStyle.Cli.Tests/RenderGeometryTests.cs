@@ -18,17 +18,17 @@ public sealed class RenderGeometryTests : IDisposable
     [InlineData("optimize", false)] // the farm sizes the picture before choosing a method: the model case covers it
     public async Task Size_caps_the_long_side_alike_through_the_farm_and_whole(string method, bool throughTheFarm)
     {
-        // tubingen (1024×768) made a 96×72 photo, so a --size above it is one the cap must not act on.
+        // garden (1024×640) made a 96×60 photo, so a --size above it is one the cap must not act on.
         var photo = Path.Combine(_folder, "small.png");
-        using (var small = new SafeImageReader().ReadRgb(SharedImages.Content("tubingen")).ToPlanar().FitWithin(96).ToRgb24())
+        using (var small = new SafeImageReader().ReadRgb(SampleImages.Content("garden")).ToPlanar().FitWithin(96).ToRgb24())
         {
             ImageWriter.Write(small, photo);
         }
 
         string[] style = method == "model"
             ? ["--model", BundledModels.Multi4, "--style", "starry_night"]
-            : ["--style", SharedImages.Style("starry_night"), "-n", "1"];
-        foreach (var (size, expected) in new[] { (128, (96, 72)), (64, (64, 48)) })
+            : ["--style", SampleImages.Style("starry_night"), "-n", "1"];
+        foreach (var (size, expected) in new[] { (128, (96, 60)), (64, (64, 40)) })
         {
             Assert.Equal(expected, await RenderSize([photo, .. style, "--size", $"{size}", "--whole"]));
             if (throughTheFarm)
@@ -41,9 +41,9 @@ public sealed class RenderGeometryTests : IDisposable
     [Fact]
     public async Task Farm_result_does_not_depend_on_the_tile_size()
     {
-        // 800×600: 256-px tiles cut it into several, a 1024-px tile covers it whole; larger than the 512-px thumbnail
+        // 800×500: 256-px tiles cut it into several, a 1024-px tile covers it whole; larger than the 512-px thumbnail
         // whose statistics every tile is normalised with.
-        string[] render = [SharedImages.Content("tubingen"), "--model", BundledModels.Multi4, "--style", "starry_night", "--size", "800", "--overlap", "32"];
+        string[] render = [SampleImages.Content("garden"), "--model", BundledModels.Multi4, "--style", "starry_night", "--size", "800", "--overlap", "32"];
         var tiled = Path.Combine(_folder, "tiled.png");
         var single = Path.Combine(_folder, "single.png");
         var (code1, error1, output1) = await Cli.RunCapturingOutput(["render", .. render, "--tile-size", "256", "-o", tiled]);
@@ -51,10 +51,10 @@ public sealed class RenderGeometryTests : IDisposable
 
         Assert.True(code1 == 0, error1);
         Assert.True(code2 == 0, error2);
-        var tiles = TileLayout.Plan(800, 600, 256, 32).Tiles.Count;
+        var tiles = TileLayout.Plan(800, 500, 256, 32).Tiles.Count;
         Assert.True(tiles > 1);
-        Assert.Contains($"800×600, {tiles} tiles", output1, StringComparison.Ordinal);
-        Assert.Contains("800×600, 1 tiles", output2, StringComparison.Ordinal);
+        Assert.Contains($"800×500, {tiles} tiles", output1, StringComparison.Ordinal);
+        Assert.Contains("800×500, 1 tiles", output2, StringComparison.Ordinal);
 
         var reader = new SafeImageReader();
         using var a = reader.ReadRgb(tiled);

@@ -14,14 +14,14 @@ public sealed class TrainCommandTests : IDisposable
     public async Task An_absurd_learning_rate_fails_with_the_step_and_writes_no_model_and_the_checkpoint_resumes()
     {
         var photos = Directory.CreateDirectory(Path.Combine(_folder, "photos")).FullName;
-        foreach (var name in new[] { "tubingen", "sailboat" })
+        foreach (var name in new[] { "dune", "garden" })
         {
-            File.Copy(SharedImages.Content(name), Path.Combine(photos, Path.GetFileName(SharedImages.Content(name))));
+            File.Copy(SampleImages.Content(name), Path.Combine(photos, Path.GetFileName(SampleImages.Content(name))));
         }
 
         var model = Path.Combine(_folder, "s.safetensors");
         var checkpoint = Path.Combine(_folder, "s.checkpoint.safetensors");
-        string[] common = ["train", "--kind", "single", "--content", photos, "--style", SharedImages.Style("starry_night"),
+        string[] common = ["train", "--kind", "single", "--content", photos, "--style", SampleImages.Style("starry_night"),
             "--size", "64", "--batch", "2", "--width", "8", "-o", model, "--checkpoint", checkpoint];
 
         var (code, error) = await Cli.Run([.. common, "--steps", "300", "--lr", "1e3", "--checkpoint-every", "0"]);

@@ -17,7 +17,7 @@ public sealed class CoordinatorTests
         await using var farm = await FarmCluster.StartAsync(
             [o => { o.Devices = ["sim:0"]; o.QueueCapacity = 2; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromMilliseconds(10); }],
             j => { j.MaxInFlightPerWorker = 8; j.OverloadBackoff = TimeSpan.FromMilliseconds(20); });
-        var photo = FarmFixtures.Photo("newyork", 384, 288);
+        var photo = FarmFixtures.Photo("storm", 384, 288);
 
         var (image, status) = await RenderHelpers.RenderAsync(farm.Grains, RenderHelpers.Request(RenderHelpers.NewId("busy"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0")));
 
@@ -31,7 +31,7 @@ public sealed class CoordinatorTests
     {
         await using var farm = await FarmCluster.StartAsync(
             [o => { o.Devices = ["sim:0"]; o.MaxBatch = 8; o.MaxQueueDelay = TimeSpan.FromMilliseconds(40); o.SimulatedLatency = TimeSpan.FromMilliseconds(30); }]);
-        var photo = FarmFixtures.Photo("flowers", 288, 192);
+        var photo = FarmFixtures.Photo("ladybird", 288, 192);
 
         var jobs = Enumerable.Range(0, 2).Select(i =>
             RenderHelpers.RenderAsync(farm.Grains, RenderHelpers.Request(RenderHelpers.NewId($"batch{i}"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0"))));
@@ -48,7 +48,7 @@ public sealed class CoordinatorTests
     {
         await using var farm = await FarmCluster.StartAsync(
             [o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromMilliseconds(100); }]);
-        var photo = FarmFixtures.Photo("modern", 480, 384);
+        var photo = FarmFixtures.Photo("garden", 480, 384);
         var request = RenderHelpers.Request(RenderHelpers.NewId("cancel"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0"));
         var job = farm.Grains.GetGrain<IRenderJobGrain>(request.JobId);
 
@@ -72,7 +72,7 @@ public sealed class CoordinatorTests
     {
         await using var farm = await FarmCluster.StartAsync(
             [o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromMilliseconds(100); }]);
-        var photo = FarmFixtures.Photo("modern", 480, 384);
+        var photo = FarmFixtures.Photo("garden", 480, 384);
         var request = RenderHelpers.Request(RenderHelpers.NewId("late"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0"))
             with { Deadline = DateTimeOffset.UtcNow.AddMilliseconds(600) };
 
@@ -86,7 +86,7 @@ public sealed class CoordinatorTests
     public async Task Bad_jobs_are_refused_with_a_reason_and_a_bad_band_loses_nothing_accepted()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("sim:0")]);
-        var photo = FarmFixtures.Photo("cornell", 128, 96);
+        var photo = FarmFixtures.Photo("garden", 128, 96);
         var regions = (RegionSpec[])[RegionSpec.Everywhere(StyleWeight.Trained("style0"))];
 
         var unknown = await Assert.ThrowsAsync<ModelNotFoundException>(() =>
@@ -118,7 +118,7 @@ public sealed class CoordinatorTests
             [FarmCluster.NoDevices, o => { o.Devices = ["sim:0", "sim:1"]; o.MaxBatch = 1; }, o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; }],
             j => j.MaxInFlightPerWorker = 2);
         var workers = await PlacementTests.WaitForWorkers(Directory(farm), 3);
-        var photo = FarmFixtures.Photo("tubingen", 480, 360);
+        var photo = FarmFixtures.Photo("dune", 480, 360);
 
         var (_, status) = await RenderHelpers.RenderAsync(farm.Grains, RenderHelpers.Request(RenderHelpers.NewId("spread"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0")));
 

@@ -27,13 +27,13 @@ internal static class FarmFixtures
 
     public static PixelBuffer Photo(string name, int width, int height)
     {
-        using var image = new SafeImageReader().ReadRgb(SharedImages.Content(name));
+        using var image = new SafeImageReader().ReadRgb(SampleImages.Content(name));
         return image.ToPlanar().Resize(width, height).ToPixelBuffer();
     }
 
     public static PixelBuffer Painting(string name, int longSide)
     {
-        using var image = new SafeImageReader().ReadRgb(SharedImages.Style(name));
+        using var image = new SafeImageReader().ReadRgb(SampleImages.Style(name));
         var planar = image.ToPlanar();
         var scale = (double)longSide / Math.Max(planar.Width, planar.Height);
         return planar.Resize((int)Math.Round(planar.Width * scale), (int)Math.Round(planar.Height * scale)).ToPixelBuffer();
@@ -74,20 +74,7 @@ internal static class FarmFixtures
             adain.Save(Path.Combine(directory, AdaIn + ".safetensors"));
         }
 
-        File.Copy(Path.Combine(RepositoryRoot(), "models", BundledAdaIn + ".safetensors"), Path.Combine(directory, BundledAdaIn + ".safetensors"), overwrite: true);
+        File.Copy(Path.Combine(RepositoryRoot.Directory, "models", BundledAdaIn + ".safetensors"), Path.Combine(directory, BundledAdaIn + ".safetensors"), overwrite: true);
         return directory;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "OrleansStyle.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root (with OrleansStyle.sln) is not above the test binaries.");
     }
 }

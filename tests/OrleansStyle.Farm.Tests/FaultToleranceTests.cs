@@ -12,7 +12,7 @@ public sealed class FaultToleranceTests
             [FarmCluster.NoDevices, FarmCluster.Devices("cpu"), FarmCluster.Devices("cpu")],
             j => j.MaxInFlightPerWorker = 2);
         await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
-        var photo = FarmFixtures.Photo("golden_gate", 480, 360);
+        var photo = FarmFixtures.Photo("storm", 480, 360);
         RenderRequest Request(string id) => new(RenderHelpers.Request(id, photo, FarmFixtures.Multi, StyleWeight.Trained("style1")));
 
         var (reference, _) = await RenderHelpers.RenderAsync(farm.Grains, Request(RenderHelpers.NewId("before")).Value);

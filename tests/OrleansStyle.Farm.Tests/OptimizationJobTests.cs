@@ -13,7 +13,7 @@ public sealed class OptimizationJobTests
         await using var farm = await FarmCluster.StartAsync(
             [FarmCluster.NoDevices, FarmCluster.Devices("cpu"), FarmCluster.Devices("cpu")]);
         await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
-        var photo = FarmFixtures.Photo("tubingen", 192, 144);
+        var photo = FarmFixtures.Photo("dune", 192, 144);
         var painting = FarmFixtures.Painting("starry_night", 128);
         var request = new FarmRenderRequest(RenderHelpers.NewId("gatys"), photo, RenderJobSpec.OptimizationNetwork,
             [RegionSpec.Everywhere(StyleWeight.FromImage("starry_night", painting))])
@@ -48,7 +48,7 @@ public sealed class OptimizationJobTests
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
         await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 1);
-        var photo = FarmFixtures.Photo("sailboat", 96, 72);
+        var photo = FarmFixtures.Photo("raindrops", 96, 72);
         var painting = FarmFixtures.Painting("the_scream", 96);
         var request = new FarmRenderRequest(RenderHelpers.NewId("gatys-small"), photo, RenderJobSpec.OptimizationNetwork,
             [RegionSpec.Everywhere(StyleWeight.FromImage("the_scream", painting))])

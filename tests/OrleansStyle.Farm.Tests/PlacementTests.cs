@@ -41,7 +41,7 @@ public sealed class PlacementTests
             [FarmCluster.NoDevices, o => { o.Devices = ["sim:0"]; o.MaxTileSize = 256; }, o => { o.Devices = ["sim:0"]; o.MaxTileSize = 128; }],
             j => j.TileSize = 1000);
         await WaitForWorkers(farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<WorkerDirectory>(), 2);
-        var photo = FarmFixtures.Photo("chicago", 400, 300);
+        var photo = FarmFixtures.Photo("yellow_flower", 400, 300);
 
         var status = await farm.Grains.GetGrain<Jobs.IRenderJobGrain>(RenderHelpers.NewId("limits")).Submit(
             new Jobs.RenderJobSpec(FarmFixtures.Multi, 400, 300, [Jobs.RegionSpec.Everywhere(Jobs.StyleWeight.Trained("style0"))], photo));

@@ -11,7 +11,7 @@ public sealed class TiledRenderTests
     public async Task A_tiled_multi_style_render_equals_the_whole_image_render()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
-        var photo = FarmFixtures.Photo("tubingen", 288, 216);
+        var photo = FarmFixtures.Photo("dune", 288, 216);
         var request = RenderHelpers.Request(
             RenderHelpers.NewId("multi"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 0.7f), StyleWeight.Trained("style1", 0.3f));
 
@@ -30,7 +30,7 @@ public sealed class TiledRenderTests
     public async Task A_tiled_AdaIN_render_equals_the_whole_image_render()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
-        var photo = FarmFixtures.Photo("golden_gate", 256, 192);
+        var photo = FarmFixtures.Photo("storm", 256, 192);
         var painting = FarmFixtures.Painting("starry_night", 128);
         var request = RenderHelpers.Request(RenderHelpers.NewId("adain"), photo, FarmFixtures.AdaIn, StyleWeight.FromImage("starry_night", painting))
             with { StyleSize = 128, Alpha = 0.8f };
@@ -57,9 +57,9 @@ public sealed class TiledRenderTests
     public async Task A_tiled_render_with_the_bundled_AdaIN_decoder_and_style_colours_equals_the_whole_image_render()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
-        var photo = FarmFixtures.Photo("sailboat", 256, 256);
-        var painting = FarmFixtures.Painting("la_muse", 160);
-        var request = RenderHelpers.Request(RenderHelpers.NewId("bundled"), photo, FarmFixtures.BundledAdaIn, StyleWeight.FromImage("la_muse", painting))
+        var photo = FarmFixtures.Photo("raindrops", 256, 256);
+        var painting = FarmFixtures.Painting("woman-with-hat-matisse", 160);
+        var request = RenderHelpers.Request(RenderHelpers.NewId("bundled"), photo, FarmFixtures.BundledAdaIn, StyleWeight.FromImage("woman-with-hat-matisse", painting))
             with { StyleSize = 160 };
 
         var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
@@ -78,7 +78,7 @@ public sealed class TiledRenderTests
     public async Task Submitting_the_same_job_id_twice_returns_the_same_job_and_a_finished_job_can_be_reattached()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
-        var photo = FarmFixtures.Photo("sailboat", 160, 120);
+        var photo = FarmFixtures.Photo("raindrops", 160, 120);
         var request = RenderHelpers.Request(RenderHelpers.NewId("same"), photo, FarmFixtures.Multi, StyleWeight.Trained("style1"));
 
         var (first, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
@@ -97,7 +97,7 @@ public sealed class TiledRenderTests
     public async Task Masks_route_each_region_its_own_style_per_tile()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
-        var photo = FarmFixtures.Photo("chicago", 192, 144);
+        var photo = FarmFixtures.Photo("yellow_flower", 192, 144);
 
         // The left half styled with style0, the right with style1, the mask given at half resolution.
         var mask = new Pixels.PixelBuffer(96, 72, 1, [.. Enumerable.Range(0, 96 * 72).Select(i => (byte)(i % 96 < 48 ? 255 : 0))]);

@@ -46,7 +46,7 @@ public sealed class BadInputTests(GatewayServer server)
     {
         var header = RenderCalls.MultiHeader();
         header.Regions[0].Mask = "left";
-        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 128, 96)))
+        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 128, 96)))
             .Concat(RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Mask(100, 100)), ImagePart.Mask, "left"));
 
         var failure = await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, header, chunks), StatusCode.InvalidArgument);
@@ -61,7 +61,7 @@ public sealed class BadInputTests(GatewayServer server)
         var header = RenderCalls.MultiHeader();
         header.Regions[0].Mask = "left";
         header.Regions.Add(new Region { Styles = { new V1.StyleWeight { Name = "style1" } }, Mask = "left", InvertMask = true });
-        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 128, 96)))
+        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 128, 96)))
             .Concat(RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Mask(64, 48)), ImagePart.Mask, "left"));
 
         var outcome = await RenderCalls.RenderAsync(server.Render, header, chunks);
@@ -76,7 +76,7 @@ public sealed class BadInputTests(GatewayServer server)
         header.Model = "no-such-model";
 
         await RenderCalls.ExpectFailure(
-            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 64, 48)))),
+            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48)))),
             StatusCode.NotFound);
         await AssertStillServing();
     }
@@ -90,7 +90,7 @@ public sealed class BadInputTests(GatewayServer server)
         header.JobId = "not a job id!";
 
         var failure = await RenderCalls.ExpectFailure(
-            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 64, 48)))),
+            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48)))),
             StatusCode.InvalidArgument);
 
         var fields = failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToHashSet();
@@ -122,7 +122,7 @@ public sealed class BadInputTests(GatewayServer server)
     [Fact]
     public async Task A_missing_or_wrong_api_key_is_unauthenticated_and_health_needs_none()
     {
-        var upload = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 64, 48)));
+        var upload = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48)));
         await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), upload, headers: []), StatusCode.Unauthenticated);
         await RenderCalls.ExpectFailure(
             () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), upload, headers: new Metadata { { "x-api-key", "wrong-key-0123456789abcdef" } }),
@@ -137,7 +137,7 @@ public sealed class BadInputTests(GatewayServer server)
     [Fact]
     public async Task A_chunk_for_an_image_the_header_does_not_name_is_invalid_argument()
     {
-        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 64, 48)), ImagePart.Style, "stray");
+        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48)), ImagePart.Style, "stray");
 
         var failure = await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), chunks), StatusCode.InvalidArgument);
 
@@ -146,14 +146,14 @@ public sealed class BadInputTests(GatewayServer server)
 
     private static byte[] Truncated()
     {
-        var png = GatewayFixtures.Encode(GatewayFixtures.Photo("tubingen", 160, 120));
+        var png = GatewayFixtures.Encode(GatewayFixtures.Photo("dune", 160, 120));
         return png[..(png.Length * 6 / 10)];
     }
 
     private async Task AssertStillServing()
     {
         var outcome = await RenderCalls.RenderAsync(
-            server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))));
+            server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("raindrops", 64, 48))));
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
     }
 }

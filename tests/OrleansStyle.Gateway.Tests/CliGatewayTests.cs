@@ -15,7 +15,7 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
     public async Task Render_with_gateway_writes_the_bytes_of_an_in_process_farm_render()
     {
         var photoPath = Path.Combine(_folder, "photo.png");
-        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("cornell", 640, 480));
+        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 640, 480));
         await File.WriteAllBytesAsync(photoPath, upload);
         var output = Path.Combine(_folder, "out.png");
 
@@ -35,7 +35,7 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
     public async Task Render_in_process_by_default_writes_the_same_bytes_as_render_with_gateway()
     {
         var photoPath = Path.Combine(_folder, "small.png");
-        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("modern", 200, 150)));
+        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 200, 150)));
         var model = Path.Combine(GatewayFixtures.ModelDirectory, GatewayFixtures.Multi + ".safetensors");
         string[] common = ["render", photoPath, "--model", model, "--style", "style1", "--size", "200"];
 
@@ -51,7 +51,7 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
     public async Task Render_with_gateway_reports_refusals_with_exit_code_2_and_leaves_no_file()
     {
         var photoPath = Path.Combine(_folder, "photo.png");
-        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("cornell", 64, 48)));
+        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 64, 48)));
         var output = Path.Combine(_folder, "refused.png");
 
         var noKey = await CliApp.Build().Parse(
@@ -86,7 +86,7 @@ public sealed class CliGatewayTests(GatewayServer server) : IDisposable
     public async Task In_process_only_options_are_refused_with_a_gateway()
     {
         var photoPath = Path.Combine(_folder, "photo.png");
-        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("cornell", 64, 48)));
+        await File.WriteAllBytesAsync(photoPath, GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 64, 48)));
 
         var exit = await CliApp.Build().Parse(
             ["render", photoPath, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "--style", photoPath, "--loss", "MmdGaussian",

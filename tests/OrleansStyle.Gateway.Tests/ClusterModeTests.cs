@@ -53,7 +53,7 @@ public sealed class ClusterModeTests : IDisposable
         await RenderCalls.ExpectFailure(
             async () => await new Models.ModelsClient(channel).ListModelsAsync(new ListModelsRequest()), Grpc.Core.StatusCode.Unauthenticated);
         var outcome = await RenderCalls.RenderAsync(
-            new Render.RenderClient(channel), RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("newyork", 400, 300))));
+            new Render.RenderClient(channel), RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("storm", 400, 300))));
 
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
         using var inCluster = new MemoryStream();

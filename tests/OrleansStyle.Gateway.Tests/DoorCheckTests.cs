@@ -19,7 +19,7 @@ public sealed class DoorCheckTests(GatewayServer server)
         header.Alpha = 0.5f;
 
         var failure = await RenderCalls.ExpectFailure(
-            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48)))),
+            () => RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48)))),
             StatusCode.InvalidArgument);
 
         var violation = Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
@@ -37,7 +37,7 @@ public sealed class DoorCheckTests(GatewayServer server)
     public async Task A_picture_too_small_or_too_thin_is_invalid_argument_and_blocks_no_worker(int width, int height, string rule)
     {
         var failure = await RenderCalls.ExpectFailure(
-            () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", width, height)))),
+            () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", width, height)))),
             StatusCode.InvalidArgument);
 
         var status = failure.GetRpcStatus()!;
@@ -54,7 +54,7 @@ public sealed class DoorCheckTests(GatewayServer server)
     [Fact]
     public async Task Equal_weights_give_the_same_picture_at_any_scale()
     {
-        var photo = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))).ToList();
+        var photo = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48))).ToList();
 
         var unit = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(("style0", 1f), ("style1", 1f)), photo);
         var huge = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(("style0", 3e38f), ("style1", 3e38f)), photo);
@@ -80,7 +80,7 @@ public sealed class DoorCheckTests(GatewayServer server)
     public async Task A_job_id_returns_its_result_for_the_same_request_and_refuses_another_request()
     {
         var id = $"reuse-{Guid.NewGuid():N}"[..24];
-        var sailboat = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))).ToList();
+        var sailboat = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48))).ToList();
         RenderHeader Header(float weight)
         {
             var header = RenderCalls.MultiHeader(("style0", weight));
@@ -93,7 +93,7 @@ public sealed class DoorCheckTests(GatewayServer server)
         Assert.Equal(first.Result, again.Result);
 
         var otherPicture = await RenderCalls.ExpectFailure(
-            () => RenderCalls.RenderAsync(server.Render, Header(1f), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 64, 48)))),
+            () => RenderCalls.RenderAsync(server.Render, Header(1f), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 64, 48)))),
             StatusCode.AlreadyExists);
         Assert.Contains(id, otherPicture.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("JOB_ID_IN_USE", otherPicture.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
@@ -129,7 +129,7 @@ public sealed class DoorCheckTests(GatewayServer server)
     private async Task AssertStillServing()
     {
         var outcome = await RenderCalls.RenderAsync(
-            server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48))));
+            server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 64, 48))));
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
         Assert.All(await server.WorkerLoads(), load => Assert.Equal(0, load.Queued));
     }

@@ -21,13 +21,13 @@ internal static class GatewayFixtures
 
     public static PixelBuffer Photo(string name, int width, int height)
     {
-        using var image = new SafeImageReader().ReadRgb(SharedImages.Content(name));
+        using var image = new SafeImageReader().ReadRgb(SampleImages.Content(name));
         return image.ToPlanar().Resize(width, height).ToPixelBuffer();
     }
 
     public static PixelBuffer Painting(string name, int width, int height)
     {
-        using var image = new SafeImageReader().ReadRgb(SharedImages.Style(name));
+        using var image = new SafeImageReader().ReadRgb(SampleImages.Style(name));
         return image.ToPlanar().Resize(width, height).ToPixelBuffer();
     }
 

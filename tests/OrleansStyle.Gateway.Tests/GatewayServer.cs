@@ -52,7 +52,7 @@ public sealed class GatewayServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var photo in new[] { "chicago", "flowers" })
+        foreach (var photo in new[] { "yellow_flower", "ladybird" })
         {
             await File.WriteAllBytesAsync(Path.Combine(TrainingDirectory, photo + ".png"), GatewayFixtures.Encode(GatewayFixtures.Photo(photo, 160, 120)));
         }

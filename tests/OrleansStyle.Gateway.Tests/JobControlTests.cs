@@ -12,7 +12,7 @@ public sealed class JobControlTests(GatewayServer server)
     [Fact]
     public async Task Cancelling_the_call_cancels_the_job_and_the_worker_goes_idle()
     {
-        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 2048, 1536));
+        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 2048, 1536));
         using var cancel = new CancellationTokenSource();
         using var call = server.Render.Render(GatewayServer.Key, cancellationToken: cancel.Token);
         await RenderCalls.SendAsync(call.RequestStream, RenderCalls.MultiHeader(), RenderCalls.Chunks(upload));
@@ -43,7 +43,7 @@ public sealed class JobControlTests(GatewayServer server)
     public async Task A_deadline_that_passes_stops_the_work_on_the_worker()
     {
         // A few hundred tiles take far longer than the deadline on a shared CPU; the JPEG keeps the upload short.
-        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("newyork", 3072, 2304), ImagingFormat.Jpeg);
+        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("storm", 3072, 2304), ImagingFormat.Jpeg);
         string? jobId = null;
         using var call = server.Render.Render(GatewayServer.Key, deadline: DateTime.UtcNow.AddSeconds(5));
         await RenderCalls.SendAsync(call.RequestStream, RenderCalls.MultiHeader(), RenderCalls.Chunks(upload));
@@ -72,7 +72,7 @@ public sealed class JobControlTests(GatewayServer server)
         var header = RenderCalls.MultiHeader(("style1", 1f));
         header.DetachOnDisconnect = true;
         header.JobId = $"detached-{Guid.NewGuid():N}";
-        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("golden_gate", 768, 512));
+        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("storm", 768, 512));
 
         using (var cancel = new CancellationTokenSource())
         {

@@ -13,7 +13,7 @@ public sealed class JobOwnershipTests(GatewayServer server)
         var jobId = $"owned-{Guid.NewGuid():N}";
         var header = RenderCalls.MultiHeader();
         header.JobId = jobId;
-        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("cornell", 96, 64));
+        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 96, 64));
         var outcome = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(content));
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
 
@@ -32,7 +32,7 @@ public sealed class JobOwnershipTests(GatewayServer server)
     [Fact]
     public async Task A_mask_inline_in_the_header_renders_like_the_same_mask_uploaded_by_reference()
     {
-        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("flowers", 128, 96));
+        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 128, 96));
         var mask = GatewayFixtures.Encode(GatewayFixtures.Mask(64, 48));
 
         RenderHeader Header(bool inline)

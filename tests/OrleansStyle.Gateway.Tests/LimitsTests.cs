@@ -29,7 +29,7 @@ public sealed class LimitsTests(GatewayServer server)
 
             await WaitUntil(() => limiter.Open(GatewayServer.Caller) == limit);
             var failure = await RenderCalls.ExpectFailure(
-                () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("flowers", 64, 48)))),
+                () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 64, 48)))),
                 StatusCode.ResourceExhausted);
             Assert.Equal("TOO_MANY_JOBS", failure.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
         }
@@ -43,7 +43,7 @@ public sealed class LimitsTests(GatewayServer server)
         }
 
         await WaitUntil(() => limiter.Open(GatewayServer.Caller) == 0);
-        var outcome = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("flowers", 64, 48))));
+        var outcome = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 64, 48))));
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
     }
 

@@ -19,7 +19,7 @@ public sealed class ModelManagementTests(GatewayServer server)
         Assert.Contains((await server.Models.ListModelsAsync(new ListModelsRequest(), GatewayServer.Key)).Models, m => m.Name == name);
         var header = RenderCalls.MultiHeader();
         header.Model = name;
-        var outcome = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("flowers", 96, 64))));
+        var outcome = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 96, 64))));
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
 
         await RenderCalls.ExpectFailure(() => UploadAsync(name, file), StatusCode.AlreadyExists);

@@ -54,7 +54,7 @@ public sealed class RedisClusterTests : IClassFixture<RedisServer>
             var header = RenderCalls.MultiHeader();
             header.TileSize = 128;
             var outcome = await RenderCalls.RenderAsync(
-                new Render.RenderClient(channel), header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 512, 384))));
+                new Render.RenderClient(channel), header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 512, 384))));
 
             Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
 

@@ -30,7 +30,7 @@ public sealed partial class ServeShutdownTests : IDisposable
         await using var serve = Serve();
         using var channel = GrpcChannel.ForAddress(await serve.WaitUntilServingAsync(Startup));
         var render = new Render.RenderClient(channel);
-        var photo = GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 480, 320));
+        var photo = GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 480, 320));
         var undisturbed = await RenderCalls.RenderAsync(render, Header(), RenderCalls.Chunks(photo), [], Deadline());
 
         using var call = render.Render([], Deadline());
@@ -65,7 +65,7 @@ public sealed partial class ServeShutdownTests : IDisposable
         header.TileSize = 256; // many short tiles: the farm stops between them once the job is cancelled
 
         using var call = new Render.RenderClient(channel).Render([], Deadline());
-        await RenderCalls.SendAsync(call.RequestStream, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("chicago", 2400, 1600))));
+        await RenderCalls.SendAsync(call.RequestStream, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 2400, 1600))));
         await ReadUntilAcceptedAsync(call.ResponseStream);
         await serve.SignalAsync("TERM");
         var ended = await Assert.ThrowsAsync<RpcException>(() => RenderCalls.ReadAsync(call.ResponseStream));

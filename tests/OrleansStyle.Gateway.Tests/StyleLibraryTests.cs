@@ -20,7 +20,7 @@ public sealed class StyleLibraryTests(GatewayServer server)
         Assert.Contains((await server.Styles.ListStylesAsync(new ListStylesRequest(), GatewayServer.Key)).Styles, s => s.Name == name);
         Assert.Equal(painting.Length, (await server.Styles.DescribeStyleAsync(new DescribeStyleRequest { Name = name }, GatewayServer.Key)).FileBytes);
 
-        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 64, 48));
+        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("raindrops", 64, 48));
         var byName = await RenderCalls.RenderAsync(server.Render, OptimizeHeader(name), RenderCalls.Chunks(content));
         var uploaded = await RenderCalls.RenderAsync(
             server.Render, OptimizeHeader(name), [.. RenderCalls.Chunks(content), .. RenderCalls.Chunks(painting, ImagePart.Style, name)]);

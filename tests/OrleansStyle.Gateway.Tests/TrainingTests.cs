@@ -39,7 +39,7 @@ public sealed class TrainingTests(GatewayServer server)
         Assert.Equal([starry, scream], info.Styles);
         var header = RenderCalls.MultiHeader((scream, 1f));
         header.Model = model;
-        var render = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("sailboat", 96, 64))));
+        var render = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("raindrops", 96, 64))));
         Assert.Equal(V1.JobState.Completed, render.Summary.Job.State);
         await server.Models.DeleteModelAsync(new DeleteModelRequest { Name = model }, GatewayServer.Key);
     }
@@ -59,7 +59,7 @@ public sealed class TrainingTests(GatewayServer server)
         await WaitUntil(job.JobId, j => j.Step > 0);
 
         // Training runs in slices on the device's queue: a render on the same (only) device finishes meanwhile.
-        var render = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("cornell", 96, 64))));
+        var render = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("garden", 96, 64))));
         Assert.Equal(V1.JobState.Completed, render.Summary.Job.State);
         Assert.Equal(TrainingState.Running, (await server.Training.GetTrainingAsync(new GetTrainingRequest { JobId = job.JobId }, GatewayServer.Key)).State);
 

@@ -4,7 +4,7 @@ namespace OrleansStyle.Imaging.Tests;
 
 public sealed class ColorSpacesTests
 {
-    private static readonly Lazy<PlanarImage> FullPhoto = new(() => TestPhotos.LoadFull(SharedImages.Content("golden_gate")));
+    private static readonly Lazy<PlanarImage> FullPhoto = new(() => TestPhotos.LoadFull(SampleImages.Content("storm")));
 
     [Fact]
     public void Yiq_round_trip_on_a_photo_is_within_1e4() =>

@@ -28,7 +28,7 @@ public sealed class ImageWriterTests
     [InlineData(OutputFormat.WebpLossy, ImageFileFormat.Webp)]
     public void Lossy_formats_stay_close_and_quality_matters(OutputFormat format, ImageFileFormat expected)
     {
-        var photo = TestPhotos.Tubingen256;
+        var photo = TestPhotos.YellowFlower256;
         using var image = photo.ToRgb24();
 
         var high = ImageWriter.Encode(image, format, quality: 95);

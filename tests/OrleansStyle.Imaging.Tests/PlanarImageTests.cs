@@ -79,7 +79,7 @@ public sealed class PlanarImageTests
     [Fact]
     public void Large_photo_converts_both_ways_quickly_and_exactly()
     {
-        using var photo = new SafeImageReader().ReadRgb(SharedImages.Content("newyork"));
+        using var photo = new SafeImageReader().ReadRgb(SampleImages.Content("storm"));
         photo.ToPlanar(); // JIT warm-up
 
         var clock = Stopwatch.StartNew();
@@ -87,7 +87,7 @@ public sealed class PlanarImageTests
         using var back = planar.ToRgb24();
         clock.Stop();
 
-        Assert.Equal(1120, planar.Width);
+        Assert.Equal(1024, planar.Width);
         Assert.True(clock.ElapsedMilliseconds < 2000, $"Round trip took {clock.ElapsedMilliseconds} ms.");
         Assert.Equal(planar.Data, back.ToPlanar().Data);
     }

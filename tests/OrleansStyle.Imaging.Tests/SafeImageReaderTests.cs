@@ -15,14 +15,18 @@ public sealed class SafeImageReaderTests
 {
     private readonly SafeImageReader reader = new();
 
-    public static TheoryData<string> SharedPhotoPaths()
+    /// <summary>Every image of samples/ and, where it is present, of the optional ../shared/images, as "samples/…" or "shared/…".</summary>
+    public static TheoryData<string> ImagePaths()
     {
         var data = new TheoryData<string>();
-        foreach (var folder in new[] { "content", "style", "mask" })
+        foreach (var (label, root) in ImageRoots())
         {
-            foreach (var path in Directory.EnumerateFiles(Path.Combine(SharedImages.Directory, folder)).Order())
+            foreach (var folder in new[] { "content", "style", "mask" })
             {
-                data.Add(Path.GetRelativePath(SharedImages.Directory, path));
+                foreach (var path in Directory.EnumerateFiles(Path.Combine(root, folder)).Order())
+                {
+                    data.Add(label + "/" + Path.GetRelativePath(root, path));
+                }
             }
         }
 
@@ -30,17 +34,19 @@ public sealed class SafeImageReaderTests
     }
 
     [Theory]
-    [MemberData(nameof(SharedPhotoPaths))]
-    public void Every_shared_photo_passes_the_checks_and_decodes(string relativePath)
+    [MemberData(nameof(ImagePaths))]
+    public void Every_sample_and_shared_image_passes_the_checks_and_decodes(string labelledPath)
     {
-        var bytes = File.ReadAllBytes(Path.Combine(SharedImages.Directory, relativePath));
+        var label = labelledPath[..labelledPath.IndexOf('/', StringComparison.Ordinal)];
+        var root = ImageRoots().Single(r => r.Label == label).Root;
+        var bytes = File.ReadAllBytes(Path.Combine(root, labelledPath[(label.Length + 1)..]));
 
         var header = reader.Inspect(bytes);
         using var image = reader.ReadRgb(bytes);
 
         Assert.Equal(header.Width, image.Width);
         Assert.Equal(header.Height, image.Height);
-        Assert.Equal(Path.GetExtension(relativePath) == ".png" ? ImageFileFormat.Png : ImageFileFormat.Jpeg, header.Format);
+        Assert.Equal(Path.GetExtension(labelledPath) == ".png" ? ImageFileFormat.Png : ImageFileFormat.Jpeg, header.Format);
     }
 
     [Fact]
@@ -99,7 +105,7 @@ public sealed class SafeImageReaderTests
     [InlineData(0.02)]
     public void Truncated_jpeg_is_refused(double keptFraction)
     {
-        var jpeg = File.ReadAllBytes(SharedImages.Content("tubingen"));
+        var jpeg = File.ReadAllBytes(SampleImages.Content("dune"));
         var truncated = jpeg.AsSpan(0, (int)(jpeg.Length * keptFraction)).ToArray();
 
         var rejection = Assert.Throws<ImageRejectedException>(() => reader.ReadRgb(truncated));
@@ -111,7 +117,7 @@ public sealed class SafeImageReaderTests
     [Fact]
     public void Jpeg_cut_inside_its_headers_is_refused_as_truncated()
     {
-        var jpeg = File.ReadAllBytes(SharedImages.Content("tubingen"));
+        var jpeg = File.ReadAllBytes(SampleImages.Content("dune"));
 
         var rejection = Assert.Throws<ImageRejectedException>(() => reader.ReadRgb(jpeg.AsSpan(0, 100).ToArray()));
 
@@ -121,20 +127,23 @@ public sealed class SafeImageReaderTests
     [Fact]
     public void Jpeg_with_bytes_after_its_end_marker_is_accepted()
     {
-        var jpeg = File.ReadAllBytes(SharedImages.Content("sailboat"));
+        var jpeg = File.ReadAllBytes(SampleImages.Content("raindrops"));
         var padded = jpeg.Concat(new byte[64]).ToArray();
 
         using var image = reader.ReadRgb(padded);
 
-        Assert.Equal(512, image.Width);
+        Assert.Equal(1024, image.Width);
     }
 
     [Fact]
     public void Progressive_jpeg_is_accepted()
     {
-        using var image = reader.ReadRgb(SharedImages.Content("modern"));
+        var path = SampleImages.Content("garden");
+        Assert.True(File.ReadAllBytes(path).AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xC2]) > 0, "garden.jpg should be progressive (an SOF2 marker)");
 
-        Assert.Equal(564, image.Height);
+        using var image = reader.ReadRgb(path);
+
+        Assert.Equal(640, image.Height);
     }
 
     [Fact]
@@ -240,7 +249,7 @@ public sealed class SafeImageReaderTests
     public void Input_over_the_byte_limit_is_refused_before_it_is_read()
     {
         var strict = new SafeImageReader(new ImageLimits { MaxBytes = 1000 });
-        var jpegPath = SharedImages.Content("sailboat");
+        var jpegPath = SampleImages.Content("raindrops");
         var jpeg = File.ReadAllBytes(jpegPath);
 
         var fromBytes = Assert.Throws<ImageRejectedException>(() => strict.ReadRgb(jpeg));
@@ -282,10 +291,10 @@ public sealed class SafeImageReaderTests
     [Fact]
     public void Mask_decodes_as_grey()
     {
-        using var mask = reader.ReadGrey(SharedImages.Mask);
+        using var mask = reader.ReadGrey(SampleImages.Mask("yellow_flower"));
         var planar = mask.ToPlanar();
 
-        Assert.Equal((600, 800, 1), (planar.Width, planar.Height, planar.Channels));
+        Assert.Equal((1024, 640, 1), (planar.Width, planar.Height, planar.Channels));
         Assert.Contains(planar.Data, value => value > 0.99f);
         Assert.Contains(planar.Data, value => value < 0.01f);
     }
@@ -306,7 +315,12 @@ public sealed class SafeImageReaderTests
     [Fact]
     public void Exif_is_not_carried_into_the_decoded_image()
     {
-        using var image = reader.ReadRgb(SharedImages.Style("la_muse"));
+        // storm.jpg keeps its camera's EXIF block for this test (samples/make.sh); ICC and XMP are dropped by the same
+        // decoder switch.
+        var path = SampleImages.Content("storm");
+        Assert.True(File.ReadAllBytes(path).AsSpan().IndexOf("Exif\0\0"u8) > 0, "storm.jpg should carry an EXIF block");
+
+        using var image = reader.ReadRgb(path);
 
         Assert.Null(image.Metadata.ExifProfile);
         Assert.Null(image.Metadata.IccProfile);
@@ -328,5 +342,14 @@ public sealed class SafeImageReaderTests
 
         Assert.Equal((50, 40), (decoded.Width, decoded.Height));
         Assert.IsType<Image<Rgb24>>(decoded);
+    }
+
+    private static IEnumerable<(string Label, string Root)> ImageRoots()
+    {
+        yield return ("samples", SampleImages.Directory);
+        if (SharedImages.Directory is { } shared)
+        {
+            yield return ("shared", shared);
+        }
     }
 }

@@ -1,47 +1,28 @@
 namespace OrleansStyle.Tests.Shared;
 
 /// <summary>
-/// The photos, paintings and mask in ../shared/images beside the repository. Tests read them from
-/// there (they are never copied into the repository); the product itself never needs them.
+/// The optional ../shared/images beside the repository (or $ORLEANSSTYLE_SHARED_IMAGES): more photos and paintings
+/// that may not be committed. Tests never need it; where it is present they also run over its images.
 /// </summary>
 public static class SharedImages
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
+    private static readonly Lazy<string?> Root = new(FindRoot);
 
-    public static string Directory => Root.Value;
+    /// <summary>The folder, or null when there is none.</summary>
+    public static string? Directory => Root.Value;
 
-    public static string Content(string name) => Resolve("content", name);
-
-    public static string Style(string name) => Resolve("style", name);
-
-    public static string Mask => Path.Combine(Directory, "mask", "mask.png");
-
-    private static string Resolve(string folder, string name)
-    {
-        var folderPath = Path.Combine(Directory, folder);
-        var match = System.IO.Directory.EnumerateFiles(folderPath, name + ".*").FirstOrDefault();
-        return match ?? throw new FileNotFoundException($"No image named '{name}' in {folderPath}.");
-    }
-
-    private static string FindRoot()
+    private static string? FindRoot()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("ORLEANSSTYLE_SHARED_IMAGES");
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
-            return fromEnvironment;
+            // Named on purpose, so a wrong path is an error rather than silently fewer tests.
+            return System.IO.Directory.Exists(fromEnvironment)
+                ? fromEnvironment
+                : throw new DirectoryNotFoundException($"ORLEANSSTYLE_SHARED_IMAGES names {fromEnvironment}, which does not exist.");
         }
 
-        // Walk up from the test binaries to the repository root, whose sibling is shared/.
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "..", "shared", "images");
-            if (File.Exists(Path.Combine(directory.FullName, "OrleansStyle.sln")) && System.IO.Directory.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            "../shared/images was not found beside the repository; set ORLEANSSTYLE_SHARED_IMAGES to its path.");
+        var candidate = Path.GetFullPath(Path.Combine(RepositoryRoot.Directory, "..", "shared", "images"));
+        return System.IO.Directory.Exists(candidate) ? candidate : null;
     }
 }

@@ -46,14 +46,14 @@ public sealed class GaborEnergyTests
     [Fact]
     public void Computing_a_256_px_image_is_fast()
     {
-        var lightness = ColorSpaces.RgbToLab(TestPhotos.Tubingen256).ExtractChannel(0);
+        var lightness = ColorSpaces.RgbToLab(TestPhotos.YellowFlower256).ExtractChannel(0);
         GaborEnergy.Compute(new PlanarImage(32, 32, 1)); // JIT warm-up
 
         var clock = Stopwatch.StartNew();
         var energy = GaborEnergy.Compute(lightness);
         clock.Stop();
 
-        Assert.Equal((256, 192, 12), (energy.Width, energy.Height, energy.Channels));
+        Assert.Equal((256, 160, 12), (energy.Width, energy.Height, energy.Channels));
         Assert.True(clock.ElapsedMilliseconds < 2000, $"Took {clock.ElapsedMilliseconds} ms.");
     }
 }

@@ -15,7 +15,7 @@ public sealed class SlicedWassersteinTests
     [Fact]
     public void Image_against_itself_is_zero()
     {
-        var photo = TestPhotos.Tubingen256;
+        var photo = TestPhotos.YellowFlower256;
 
         Assert.Equal(0.0, new SlicedWasserstein(3).Distance(photo, photo.Clone()));
     }
@@ -24,7 +24,7 @@ public sealed class SlicedWassersteinTests
     public void Shifted_colours_give_about_half_the_shift_in_three_dimensions()
     {
         // For a translation t, W1 along direction u is |u·t|, and E|u·t| = |t|/2 over the 3-D sphere.
-        var photo = TestPhotos.Tubingen256;
+        var photo = TestPhotos.YellowFlower256;
         var shifted = photo.Clone();
         foreach (ref var value in shifted.Plane(0))
         {

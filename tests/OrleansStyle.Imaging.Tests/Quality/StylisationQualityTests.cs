@@ -6,7 +6,7 @@ namespace OrleansStyle.Imaging.Tests.Quality;
 
 public sealed class StylisationQualityTests
 {
-    private static PlanarImage Content => TestPhotos.Tubingen256;
+    private static PlanarImage Content => TestPhotos.YellowFlower256;
 
     private static PlanarImage Style => TestPhotos.StarryNight256;
 

@@ -121,7 +121,7 @@ public sealed class TileLayoutTests
     [Fact]
     public void Composing_the_crops_rebuilds_the_image()
     {
-        var image = TestPhotos.Tubingen256;
+        var image = TestPhotos.YellowFlower256;
         var layout = TileLayout.Plan(image.Width, image.Height, 96, 24);
 
         var rebuilt = layout.Compose(layout.Tiles.Select(t => image.Crop(t.X, t.Y, t.Width, t.Height)).ToArray());

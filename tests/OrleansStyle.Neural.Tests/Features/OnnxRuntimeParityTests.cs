@@ -21,7 +21,7 @@ public sealed class OnnxRuntimeParityTests
 
         // The graph's fixed 224×224 input: a real photo, preprocessed as the ONNX preprocessing graph does
         // (BGR, 0–255, minus the per-pixel mean image), so both sides see identical numbers.
-        var photo = TestImages.Load(SharedImages.Content("tubingen"), 224, 224);
+        var photo = TestImages.Load(SampleImages.Content("dune"), 224, 224);
         var preprocess = OnnxGraph.Load(ResNetOnnxImporter.DefaultPreprocessPath);
         var meanImage = preprocess.Initializers.Values.Single(t => t.Dims.Length == 4).Data;
         var input = new float[3 * 224 * 224];

@@ -47,12 +47,12 @@ public sealed class ResNet18FeaturesTests
         // the importer's own preprocessing must agree exactly.
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var photo = TestImages.Load(SharedImages.Content("golden_gate"), 224, 224).ToTensor();
+        var photo = TestImages.Load(SampleImages.Content("storm"), 224, 224).ToTensor();
         var features = Network.Extract(photo, ["layer3"]);
         Assert.Equal(new long[] { 1, 256, 14, 14 }, features["layer3"].shape);
 
         // Different photos give clearly different deep features.
-        var other = TestImages.Load(SharedImages.Content("sailboat"), 224, 224).ToTensor();
+        var other = TestImages.Load(SampleImages.Content("raindrops"), 224, 224).ToTensor();
         var otherFeatures = Network.Extract(other, ["layer3"]);
         var relativeDifference = (features["layer3"] - otherFeatures["layer3"]).norm().item<float>() / features["layer3"].norm().item<float>();
         Assert.True(relativeDifference > 0.3, $"relative difference {relativeDifference}");

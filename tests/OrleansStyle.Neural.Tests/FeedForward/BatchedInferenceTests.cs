@@ -16,9 +16,9 @@ public sealed class BatchedInferenceTests
 
     private static readonly Lazy<PlanarImage[]> Tiles = new(() =>
     [
-        TestImages.Load(SharedImages.Content("tubingen"), 48, 48),
-        TestImages.Load(SharedImages.Style("starry_night"), 48, 48),
-        TestImages.Load(SharedImages.Style("the_scream"), 48, 48),
+        TestImages.Load(SampleImages.Content("dune"), 48, 48),
+        TestImages.Load(SampleImages.Style("starry_night"), 48, 48),
+        TestImages.Load(SampleImages.Style("the_scream"), 48, 48),
     ]);
 
     private static readonly PlanarImage Left = TestImages.Mask(48, 48, (x, _) => x < 24 ? 1f : 0f);

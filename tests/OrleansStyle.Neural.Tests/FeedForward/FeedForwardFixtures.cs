@@ -14,18 +14,20 @@ internal static class FeedForwardFixtures
 
     public static readonly AdaInArchitecture TinyAdaIn = new("layer2", Width: 8);
 
-    public static readonly Lazy<PlanarImage> Content = new(() => TestImages.Load(SharedImages.Content("tubingen"), 64, 48));
+    // Not one of the training photos below. Its encoder channels all vary well above AdaInTests' live threshold, so the
+    // transferred std matches the style's within the 1e-4 of float precision.
+    public static readonly Lazy<PlanarImage> Content = new(() => TestImages.Load(SampleImages.Content("raindrops"), 64, 48));
 
-    public static readonly Lazy<PlanarImage> StarryNight = new(() => TestImages.Load(SharedImages.Style("starry_night"), 64, 40));
+    public static readonly Lazy<PlanarImage> StarryNight = new(() => TestImages.Load(SampleImages.Style("starry_night"), 64, 40));
 
-    public static readonly Lazy<PlanarImage> Scream = new(() => TestImages.Load(SharedImages.Style("the_scream"), 40, 52));
+    public static readonly Lazy<PlanarImage> Scream = new(() => TestImages.Load(SampleImages.Style("the_scream"), 40, 52));
 
     public static TrainingData Photos => TrainingData.FromImages(
-        [.. new[] { "chicago", "flowers", "sailboat", "modern" }.Select(n => (n, TestImages.Load(SharedImages.Content(n), 96, 80)))],
+        [.. new[] { "yellow_flower", "ladybird", "garden", "dune" }.Select(n => (n, TestImages.Load(SampleImages.Content(n), 96, 80)))],
         "test photos");
 
     public static TrainingData Styles(params string[] names) => TrainingData.FromImages(
-        [.. names.Select(n => (n, TestImages.Load(SharedImages.Style(n), 96, 96)))], "test styles");
+        [.. names.Select(n => (n, TestImages.Load(SampleImages.Style(n), 96, 96)))], "test styles");
 
     /// <summary>A transformer with random weights and distinct, random γ/β rows per style.</summary>
     public static TransformerNet RandomTransformer(int styles, int seed = 1, TransformerArchitecture? architecture = null)

@@ -237,8 +237,8 @@ public sealed class TrainingTests : IDisposable
     {
         var folder = Path.Combine(_directory, "photos");
         Directory.CreateDirectory(folder);
-        File.Copy(SharedImages.Content("sailboat"), Path.Combine(folder, "b.jpg"));
-        File.Copy(SharedImages.Style("sketch"), Path.Combine(folder, "a.png"));
+        File.Copy(SampleImages.Content("raindrops"), Path.Combine(folder, "b.jpg"));
+        File.Copy(SampleImages.Mask("yellow_flower"), Path.Combine(folder, "a.png")); // a grey PNG, read as RGB
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
         File.WriteAllBytes(Path.Combine(folder, "broken.jpg"), [0xFF, 0xD8, 0xFF, 0x00, 1, 2, 3]);
 
