@@ -75,17 +75,20 @@ public sealed class TiledRenderTests
     }
 
     [Fact]
-    public async Task Submitting_the_same_job_id_twice_returns_the_same_job_and_a_finished_job_can_be_reattached()
+    public async Task The_same_request_under_a_used_job_id_returns_the_same_job_another_is_refused_and_a_finished_job_can_be_reattached()
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
         var photo = FarmFixtures.Photo("raindrops", 160, 120);
         var request = RenderHelpers.Request(RenderHelpers.NewId("same"), photo, FarmFixtures.Multi, StyleWeight.Trained("style1"));
 
         var (first, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
-        var again = await farm.Grains.GetGrain<IRenderJobGrain>(request.JobId).Submit(
-            new RenderJobSpec(FarmFixtures.Multi, 10, 10, [RegionSpec.Everywhere(StyleWeight.Trained("style0"))], photo));
+        var again = await new Client.FarmRenderClient(farm.Grains).SubmitAsync(request, CancellationToken.None);
         Assert.Equal(JobState.Completed, again.State);
         Assert.Equal((160, 120, status.TilesTotal), (again.Width, again.Height, again.TilesTotal));
+
+        // Another request under the used id is refused, not answered with the first request's result.
+        await Assert.ThrowsAsync<JobIdInUseException>(() => farm.Grains.GetGrain<IRenderJobGrain>(request.JobId).Submit(
+            new RenderJobSpec(FarmFixtures.Multi, 160, 120, [RegionSpec.Everywhere(StyleWeight.Trained("style0"))], photo)));
 
         using var output = new MemoryStream();
         await new Client.FarmRenderClient(farm.Grains).AttachAsync(request.JobId, output);
