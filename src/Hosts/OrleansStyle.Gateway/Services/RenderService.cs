@@ -45,9 +45,10 @@ public sealed class RenderService(
         var header = requestStream.Current.Header;
         planner.Validate(header);
         var caller = CallerIdentity.Get(context);
-        using var slot = limiter.Acquire(caller);
+        var slot = limiter.Acquire(caller);
         var jobId = header.JobId.Length > 0 ? header.JobId : JobIds.New();
         var submitted = false;
+        var detached = false;
         try
         {
             var upload = await UploadedImages.ReadAsync(requestStream, header, _options, token);
@@ -70,7 +71,13 @@ public sealed class RenderService(
                 throw await InterruptedAsync(jobId, submitted);
             }
 
-            if (submitted && !header.DetachOnDisconnect)
+            if (submitted && header.DetachOnDisconnect)
+            {
+                // The job runs on without this call: it keeps its caller's slot until it finishes.
+                detached = true;
+                limiter.HoldUntilFinished(slot, grains.GetGrain<IRenderJobGrain>(jobId));
+            }
+            else if (submitted)
             {
                 await grains.GetGrain<IRenderJobGrain>(jobId).Cancel(
                     context.CancellationToken.IsCancellationRequested ? "the caller ended the render call" : "the gateway's stream time limit passed");
@@ -85,6 +92,13 @@ public sealed class RenderService(
             }
 
             throw;
+        }
+        finally
+        {
+            if (!detached)
+            {
+                slot.Dispose();
+            }
         }
     }
 
