@@ -93,6 +93,28 @@ public sealed class TrainingTests(GatewayServer server)
     }
 
     [Fact]
+    public async Task Two_starts_with_one_job_id_at_once_are_one_job()
+    {
+        var style = await Style("the_scream");
+        var request = new StartTrainingRequest
+        {
+            JobId = $"twice-{Guid.NewGuid():N}"[..30], ModelName = $"twice-{Guid.NewGuid():N}", Kind = TrainingKind.Single, Styles = { style },
+            Steps = 3, Size = 64, Batch = 1, Width = 8,
+        };
+
+        // The only device trains one job at a time: a second run of the same id would be refused as busy.
+        var started = await Task.WhenAll(
+            server.Training.StartTrainingAsync(request, GatewayServer.Key).ResponseAsync,
+            server.Training.StartTrainingAsync(request, GatewayServer.Key).ResponseAsync);
+
+        Assert.All(started, job => Assert.Equal(request.JobId, job.JobId));
+        var finished = (await Watch(request.JobId))[^1];
+        Assert.True(finished.State == TrainingState.Completed, $"{finished.State}: {finished.Error}");
+        Assert.Equal(3, finished.Step);
+        await server.Models.DeleteModelAsync(new DeleteModelRequest { Name = request.ModelName }, GatewayServer.Key);
+    }
+
+    [Fact]
     public async Task Bad_training_requests_get_their_status()
     {
         var style = await Style("woman-with-hat-matisse");

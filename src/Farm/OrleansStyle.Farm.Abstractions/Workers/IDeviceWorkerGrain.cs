@@ -33,6 +33,10 @@ public interface IDeviceWorkerGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task StartTraining(string jobId, TrainingSpec spec);
 
+    /// <summary>
+    /// Stops the run unless it already began writing its model: true when it will write none, false when the model
+    /// is (being) written and the run will report Completed.
+    /// </summary>
     [AlwaysInterleave]
-    Task CancelTraining(string jobId, string reason);
+    Task<bool> CancelTraining(string jobId, string reason);
 }

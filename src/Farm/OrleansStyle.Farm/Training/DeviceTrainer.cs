@@ -58,11 +58,23 @@ public sealed partial class DeviceTrainer(
         _ = Task.Run(() => TrainAsync(jobId, spec, device, content, run));
     }
 
-    public void Cancel(string jobId)
+    /// <summary>False when the run already began writing its model (it will complete); true otherwise.</summary>
+    public bool Cancel(string jobId)
     {
-        if (_runs.TryGetValue(jobId, out var run))
+        if (!_runs.TryGetValue(jobId, out var run))
         {
+            return true; // not (or no longer) training here: nothing will be written by this device
+        }
+
+        lock (run)
+        {
+            if (run.Saving)
+            {
+                return false;
+            }
+
             run.Cancellation.Cancel();
+            return true;
         }
     }
 
@@ -115,6 +127,13 @@ public sealed partial class DeviceTrainer(
             var finished = trainer;
             await OnDevice(queue, _ =>
             {
+                // Past this point a cancel answers false: the caller must never hear CANCELLED for a written model.
+                lock (run)
+                {
+                    token.ThrowIfCancellationRequested();
+                    run.Saving = true;
+                }
+
                 if (!spec.Overwrite && File.Exists(path))
                 {
                     throw new InvalidOperationException($"A model '{spec.ModelName}' appeared while training; start the job with overwrite to replace it.");
@@ -230,5 +249,9 @@ public sealed partial class DeviceTrainer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the end of training job {JobId} to its coordinator")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string jobId);
 
-    private sealed record Run(string Device, CancellationTokenSource Cancellation);
+    private sealed record Run(string Device, CancellationTokenSource Cancellation)
+    {
+        /// <summary>The model is being written; guarded by locking the run.</summary>
+        public bool Saving { get; set; }
+    }
 }

@@ -24,7 +24,11 @@ public sealed partial class TrainingJobGrain(
     private TrainingSpec? _spec;
     private static readonly TimeSpan WorkerCheckInterval = TimeSpan.FromSeconds(10);
 
+    // How long a cancel that came too late waits for the device's final report (writing a model takes a moment).
+    private static readonly TimeSpan CancelTooLateWait = TimeSpan.FromMinutes(1);
+
     private TrainingStatus? _status;
+    private Task? _starting;
     private DateTimeOffset _started;
     private IGrainTimer? _workerCheck;
 
@@ -33,13 +37,31 @@ public sealed partial class TrainingJobGrain(
     public async Task<TrainingStatus> Start(TrainingSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (_status is not null)
+
+        // The grain is reentrant: a second Start while the first is still placing the job joins it, so one id never
+        // trains twice. A placement that failed leaves the id free for a retry.
+        var starting = _starting ??= StartOnce(spec);
+        try
         {
-            return _spec!.Caller == spec.Caller
-                ? _status
-                : throw new InvalidTrainingException($"The training job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+            await starting;
+        }
+        catch
+        {
+            if (ReferenceEquals(_starting, starting))
+            {
+                _starting = null;
+            }
+
+            throw;
         }
 
+        return _spec!.Caller == spec.Caller
+            ? _status!
+            : throw new InvalidTrainingException($"The training job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+    }
+
+    private async Task StartOnce(TrainingSpec spec)
+    {
         Validate(spec);
         var failures = new List<string>();
         var overloaded = false;
@@ -53,7 +75,7 @@ public sealed partial class TrainingJobGrain(
                 Update(new TrainingStatus(JobId, TrainingState.Queued, spec.ModelName, 0, spec.Steps) { Worker = worker.Key, Caller = spec.Caller });
                 LogStarted(logger, JobId, spec.ModelName, worker.Key);
                 _workerCheck = this.RegisterGrainTimer(CheckWorker, WorkerCheckInterval, WorkerCheckInterval);
-                return _status!;
+                return;
             }
             catch (Exception exception) when (exception is InvalidOperationException or DeviceOverloadedException)
             {
@@ -101,13 +123,28 @@ public sealed partial class TrainingJobGrain(
     public async Task<TrainingStatus> Cancel(string reason)
     {
         var status = await GetStatus();
-        if (!status.IsFinished)
+        if (status.IsFinished)
         {
-            await GrainFactory.GetGrain<IDeviceWorkerGrain>(status.Worker!).CancelTraining(JobId, reason);
-            Update(status with { State = TrainingState.Cancelled, Error = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason, Eta = null });
+            return status;
         }
 
-        return _status!;
+        if (await GrainFactory.GetGrain<IDeviceWorkerGrain>(status.Worker!).CancelTraining(JobId, reason))
+        {
+            if (!_status!.IsFinished) // a report may have ended the job while the worker was asked
+            {
+                Update(_status with { State = TrainingState.Cancelled, Error = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason, Eta = null });
+            }
+
+            return _status!;
+        }
+
+        // Too late: the model is being written and the device reports Completed next; answer with that, not CANCELLED.
+        while (!_status!.IsFinished)
+        {
+            await _changed.Task.WaitAsync(CancelTooLateWait);
+        }
+
+        return _status;
     }
 
     public Task Report(TrainingReport report)

@@ -37,11 +37,7 @@ public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trai
         return Task.CompletedTask;
     }
 
-    public Task CancelTraining(string jobId, string reason)
-    {
-        trainer.Cancel(jobId);
-        return Task.CompletedTask;
-    }
+    public Task<bool> CancelTraining(string jobId, string reason) => Task.FromResult(trainer.Cancel(jobId));
 
     public Task<WorkerLoad> GetLoad() => Task.FromResult(Queue.Load with { Silo = silo.SiloAddress.ToParsableString() });
 
