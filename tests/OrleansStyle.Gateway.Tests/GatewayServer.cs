@@ -21,8 +21,16 @@ public sealed class GatewayServer : IAsyncLifetime
     public const string OtherApiKey = "other-key-0123456789abcdef";
     public const long MaxUploadBytes = 32L << 20;
 
+    private readonly int? _requestsPerMinute;
     private GatewayHost? _host;
     private GrpcChannel? _channel;
+
+    public GatewayServer()
+    {
+    }
+
+    /// <summary>A gateway of its own with another rate limit (0: none), for tests that send thousands of calls.</summary>
+    internal GatewayServer(int requestsPerMinute) => _requestsPerMinute = requestsPerMinute;
 
     public GatewayHost Host => _host ?? throw new InvalidOperationException("The gateway has not started.");
 
@@ -78,6 +86,7 @@ public sealed class GatewayServer : IAsyncLifetime
                 gateway.MaxUploadBytes = MaxUploadBytes;
                 gateway.AllowModelChanges = true;
                 gateway.StyleDirectory = StyleDirectory;
+                gateway.RequestsPerMinutePerCaller = _requestsPerMinute ?? gateway.RequestsPerMinutePerCaller;
             },
             Training = training =>
             {
