@@ -31,5 +31,9 @@ public sealed record JobStatus(
     [Id(11)]
     public string? Caller { get; init; }
 
+    /// <summary>The job failed because its deadline passed (the farm's own timer said so, not a comparison of clocks).</summary>
+    [Id(12)]
+    public bool DeadlinePassed { get; init; }
+
     public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

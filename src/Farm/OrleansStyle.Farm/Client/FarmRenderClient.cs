@@ -28,7 +28,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
             TileLayout.Plan(status.Width, status.Height, status.TileSize, status.Overlap), destination, format);
         try
         {
-            status = await Collect(job, assembler, progress, cancellationToken);
+            status = await Collect(job, assembler, destination, progress, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +74,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
         var status = await job.GetStatus();
         using var assembler = MosaicAssembler.ToStream(
             TileLayout.Plan(status.Width, status.Height, status.TileSize, status.Overlap), destination, format);
-        status = await Collect(job, assembler, progress, cancellationToken);
+        status = await Collect(job, assembler, destination, progress, cancellationToken);
         if (status.State != JobState.Completed)
         {
             throw new FarmJobFailedException(status);
@@ -131,8 +131,13 @@ public sealed class FarmRenderClient(IGrainFactory grains)
         return status;
     }
 
+    /// <summary>
+    /// Feeds finished tiles to the assembler, which encodes the rows they complete into <paramref name="destination"/>
+    /// synchronously; flushing it asynchronously after each tile lets a destination that streams to a network caller
+    /// wait for its reader without holding a thread.
+    /// </summary>
     private static async Task<JobStatus> Collect(
-        IRenderJobGrain job, MosaicAssembler assembler, IProgress<JobStatus>? progress, CancellationToken cancellationToken)
+        IRenderJobGrain job, MosaicAssembler assembler, Stream destination, IProgress<JobStatus>? progress, CancellationToken cancellationToken)
     {
         var next = 0;
         for (var reconnects = 0; ; reconnects++)
@@ -146,6 +151,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
                     {
                         case TileRendered tile:
                             assembler.Add(tile.TileIndex, tile.Pixels.Data);
+                            await destination.FlushAsync(cancellationToken);
                             progress?.Report(tile.Progress);
                             break;
                         case JobFinished finished:

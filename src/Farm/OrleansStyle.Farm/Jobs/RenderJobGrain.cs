@@ -294,7 +294,8 @@ public sealed partial class RenderJobGrain(
         catch (Exception) when (DeadlinePassed)
         {
             // Workers enforce the deadline too, so a tile may be cancelled a moment before this grain's own timer.
-            Finish(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {_status!.TilesDone} of {_status.TilesTotal} tiles done.");
+            _status = _status! with { DeadlinePassed = true };
+            Finish(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {_status.TilesDone} of {_status.TilesTotal} tiles done.");
         }
         catch (Exception exception)
         {

@@ -98,7 +98,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return GatewayErrors.ResourceExhausted(overloaded.Message, "DEVICES_OVERLOADED");
             case FarmJobFailedException failed when failed.Status.State == JobState.Cancelled:
                 return GatewayErrors.Build(Code.Cancelled, failed.Message, "JOB_CANCELLED");
-            case FarmJobFailedException failed when DeadlinePassed(context):
+            case FarmJobFailedException failed when failed.Status.DeadlinePassed || DeadlinePassed(context):
                 return GatewayErrors.Build(Code.DeadlineExceeded, failed.Message, "JOB_DEADLINE");
             case FarmJobFailedException failed:
                 return GatewayErrors.Build(Code.Aborted, failed.Message, "JOB_FAILED");

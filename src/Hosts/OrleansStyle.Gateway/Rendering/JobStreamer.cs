@@ -53,7 +53,7 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
             FullMode = BoundedChannelFullMode.Wait,
         });
         var pump = PumpAsync(channel, writer);
-        var result = new ResultChunkStream(channel.Writer, _options.ResultChunkBytes, cancellationToken);
+        var result = new ResultChunkStream(channel.Writer, _options.ResultChunkBytes);
         var progress = new InlineProgress<JobStatus>(status =>
             channel.Writer.TryWrite(new RenderEvent { Progress = status.ToProgress(status.IsFinished ? RenderStage.Encoding : RenderStage.Rendering) }));
         using var stopPreviews = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -62,7 +62,7 @@ public sealed partial class JobStreamer(IGrainFactory grains, IOptions<GatewayOp
         {
             var status = await new FarmRenderClient(grains).AttachAsync(jobId, result, format, progress, cancellationToken);
             await previews; // the job has finished, so its watch ends by itself: no preview can follow the summary
-            result.Complete();
+            await result.CompleteAsync(cancellationToken);
             await channel.Writer.WriteAsync(
                 new RenderEvent
                 {

@@ -6,11 +6,14 @@ namespace OrleansStyle.Gateway.Rendering;
 
 /// <summary>
 /// A write-only stream that cuts the encoded result into <see cref="ResultChunk"/>s for the response stream. The
-/// mosaic assembler writes synchronously from the farm's watch loop; a full channel blocks that one loop, so a slow
-/// client holds back the mosaic instead of the gateway buffering the whole image.
+/// mosaic assembler writes synchronously, so writes only queue chunks; the farm client awaits
+/// <see cref="FlushAsync(CancellationToken)"/> after every tile, which hands them to the bounded channel and waits
+/// there for a slow reader. The watch loop then waits without a thread, and the gateway holds at most the rows one
+/// tile completes rather than the whole image.
 /// </summary>
-internal sealed class ResultChunkStream(ChannelWriter<RenderEvent> events, int chunkBytes, CancellationToken cancellationToken) : Stream
+internal sealed class ResultChunkStream(ChannelWriter<RenderEvent> events, int chunkBytes) : Stream
 {
+    private readonly Queue<RenderEvent> _pending = new();
     private readonly byte[] _buffer = new byte[chunkBytes];
     private int _filled;
     private long _sent;
@@ -48,13 +51,26 @@ internal sealed class ResultChunkStream(ChannelWriter<RenderEvent> events, int c
 
     public override void WriteByte(byte value) => Write([value]);
 
-    /// <summary>Nothing: chunks stay full-sized until <see cref="Complete"/> sends the last one.</summary>
+    /// <summary>Nothing: a synchronous flush would have to block; chunks wait for <see cref="FlushAsync(CancellationToken)"/>.</summary>
     public override void Flush()
     {
     }
 
-    /// <summary>Sends what is left; call once the encoder is done.</summary>
-    public void Complete() => Emit();
+    /// <summary>Hands the full chunks written so far to the response channel, waiting while it is full.</summary>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.TryDequeue(out var item))
+        {
+            await events.WriteAsync(item, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends what is left, the last partial chunk included; call once the encoder is done.</summary>
+    public Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        Emit();
+        return FlushAsync(cancellationToken);
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -69,12 +85,8 @@ internal sealed class ResultChunkStream(ChannelWriter<RenderEvent> events, int c
             return;
         }
 
-        var item = new RenderEvent { Result = new ResultChunk { Offset = _sent, Data = ByteString.CopyFrom(_buffer, 0, _filled) } };
+        _pending.Enqueue(new RenderEvent { Result = new ResultChunk { Offset = _sent, Data = ByteString.CopyFrom(_buffer, 0, _filled) } });
         _sent += _filled;
         _filled = 0;
-        if (!events.TryWrite(item))
-        {
-            events.WriteAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
-        }
     }
 }
