@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansStyle.Farm.Client;
+using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
 using OrleansStyle.Farm.Workers;
 using OrleansStyle.Imaging.Quality;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Farm.Tests;
 
@@ -18,10 +20,13 @@ public sealed class CoordinatorTests
             [o => { o.Devices = ["sim:0"]; o.QueueCapacity = 2; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromMilliseconds(10); }],
             j => { j.MaxInFlightPerWorker = 8; j.OverloadBackoff = TimeSpan.FromMilliseconds(20); });
         var photo = FarmFixtures.Photo("storm", 384, 288);
+        using var refusals = RefusalCounter.For(farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<FarmMetrics>());
 
         var (image, status) = await RenderHelpers.RenderAsync(farm.Grains, RenderHelpers.Request(RenderHelpers.NewId("busy"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0")));
 
         Assert.Equal(JobState.Completed, status.State);
+        // Eight tiles in flight against a queue of two: the worker must have refused some, and the job resent them.
+        Assert.True(refusals.Count > 0, $"the worker refused no tile of {status.TilesTotal}");
         Assert.Equal(0, status.Retries); // refusals are not failures
         Assert.Equal(photo.Data, image.ToPixelBuffer().Data); // simulated devices return their input: every pixel came back
     }
@@ -53,7 +58,7 @@ public sealed class CoordinatorTests
         var job = farm.Grains.GetGrain<IRenderJobGrain>(request.JobId);
 
         var render = RenderHelpers.RenderAsync(farm.Grains, request);
-        await WaitUntil(async () => (await TryStatus(job))?.TilesDone >= 2);
+        await Eventually.Until(() => TryStatus(job), s => s?.TilesDone >= 2, "two tiles done");
         await job.Cancel("test");
 
         var failure = await Assert.ThrowsAsync<FarmJobFailedException>(() => render);
@@ -61,10 +66,15 @@ public sealed class CoordinatorTests
         Assert.True(failure.Status.TilesDone < failure.Status.TilesTotal);
         var worker = Directory(farm).ActiveWorkers().Single();
         var device = farm.Grains.GetGrain<IDeviceWorkerGrain>(worker.Key);
-        await WaitUntil(async () => (await device.GetLoad()).Queued == 0);
+        await Eventually.Until(device.GetLoad, l => l.Queued == 0, "the device to empty after the cancel");
         var rendered = (await device.GetLoad()).TilesRendered;
-        await Task.Delay(400);
-        Assert.Equal(rendered, (await device.GetLoad()).TilesRendered);
+
+        // A job that kept dispatching would add tiles while another job runs: instead of waiting for nothing to happen,
+        // run a second job to completion and find the device rendered exactly its tiles.
+        var (_, next) = await RenderHelpers.RenderAsync(
+            farm.Grains, RenderHelpers.Request(RenderHelpers.NewId("after"), FarmFixtures.Photo("garden", 160, 128), FarmFixtures.Multi, StyleWeight.Trained("style0")));
+        Assert.Equal(JobState.Completed, next.State);
+        Assert.Equal(rendered + next.TilesTotal, (await device.GetLoad()).TilesRendered);
     }
 
     [Fact]
@@ -132,16 +142,6 @@ public sealed class CoordinatorTests
 
     internal static WorkerDirectory Directory(FarmCluster farm) => farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<WorkerDirectory>();
 
-    internal static async Task WaitUntil(Func<Task<bool>> condition, int timeoutMilliseconds = 20_000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMilliseconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "timed out waiting");
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>The job's status, or null while the client has not submitted it yet.</summary>
     internal static async Task<JobStatus?> TryStatus(IRenderJobGrain job)
     {
@@ -157,7 +157,6 @@ public sealed class CoordinatorTests
 
     internal static async Task<JobStatus> WaitFinished(IRenderJobGrain job)
     {
-        await WaitUntil(async () => (await job.GetStatus()).IsFinished);
-        return await job.GetStatus();
+        return await Eventually.Until(job.GetStatus, s => s.IsFinished, $"job {job.GetPrimaryKeyString()} to finish");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Workers;
 
@@ -54,5 +55,26 @@ public sealed class JobTilingTests
         Assert.Equal(b, router.Pick(workers));
         Assert.True(router.AnyUsable(workers));
         Assert.False(router.AnyUsable([a]));
+    }
+
+    [Fact]
+    public void The_router_skips_a_worker_that_refused_until_its_backoff_has_passed()
+    {
+        // Fake time: the backoff is shown by moving the clock, not by sleeping through it.
+        var time = new FakeTimeProvider();
+        var router = new TileRouter(new JobOptions { MaxInFlightPerWorker = 2, OverloadBackoff = TimeSpan.FromSeconds(5) }, time);
+        WorkerAddress a = new("s1", "cpu"), b = new("s2", "cpu");
+        IReadOnlyList<WorkerAddress> workers = [a, b];
+
+        router.Overloaded(a);
+        Assert.Equal(b, router.Pick(workers));
+        Assert.Null(router.Pick([a])); // still backing off: no worker to send to
+
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Null(router.Pick([a]));
+
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.Equal(a, router.Pick([a]));
+        Assert.False(router.IsBlocked(a)); // a refusal is not a failure
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansStyle.Farm.Placement;
 using OrleansStyle.Farm.Workers;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Farm.Tests;
 
@@ -50,19 +51,6 @@ public sealed class PlacementTests
     }
 
     /// <summary>Silo metadata reaches other silos shortly after they join.</summary>
-    internal static async Task<IReadOnlyList<WorkerAddress>> WaitForWorkers(WorkerDirectory directory, int count)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var workers = directory.ActiveWorkers();
-            if (workers.Count >= count)
-            {
-                return workers;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return directory.ActiveWorkers();
-    }
+    internal static Task<IReadOnlyList<WorkerAddress>> WaitForWorkers(WorkerDirectory directory, int count) =>
+        Eventually.Until(directory.ActiveWorkers, w => w.Count >= count, $"{count} active workers", TimeSpan.FromSeconds(10));
 }

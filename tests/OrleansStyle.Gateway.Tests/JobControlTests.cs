@@ -1,7 +1,7 @@
 using Grpc.Core;
 using OrleansStyle.Farm.Client;
 using OrleansStyle.Gateway.V1;
-using ImagingFormat = OrleansStyle.Imaging.OutputFormat;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -42,27 +42,35 @@ public sealed class JobControlTests(GatewayServer server)
     [Fact]
     public async Task A_deadline_that_passes_stops_the_work_on_the_worker()
     {
-        // A few hundred tiles take far longer than the deadline on a shared CPU; the JPEG keeps the upload short.
-        var upload = GatewayFixtures.Encode(GatewayFixtures.Photo("storm", 3072, 2304), ImagingFormat.Jpeg);
-        string? jobId = null;
-        using var call = server.Render.Render(GatewayServer.Key, deadline: DateTime.UtcNow.AddSeconds(5));
-        await RenderCalls.SendAsync(call.RequestStream, RenderCalls.MultiHeader(), RenderCalls.Chunks(upload));
+        // 10,000 coarse and 10,000 refine iterations (a VGG forward and backward pass each) cannot finish within the
+        // deadline on any device, so the deadline, not the machine's speed, decides how the call ends.
+        var style = $"deadline-style-{Guid.NewGuid():N}";
+        var header = new RenderHeader
+        {
+            JobId = $"deadline-{Guid.NewGuid():N}",
+            Method = V1.RenderMethod.Optimize,
+            CoarseIterations = 10_000,
+            RefineIterations = 10_000,
+            Regions = { new Region { Styles = { new StyleWeight { Name = style } } } },
+        };
+        var content = GatewayFixtures.Encode(GatewayFixtures.Photo("storm", 128, 96));
+        var painting = GatewayFixtures.Encode(GatewayFixtures.Photo("dune", 96, 76));
+        using var call = server.Render.Render(GatewayServer.Key, deadline: DateTime.UtcNow.AddSeconds(8));
+        await RenderCalls.SendAsync(call.RequestStream, header, [.. RenderCalls.Chunks(content), .. RenderCalls.Chunks(painting, ImagePart.Style, style)]);
+        string? accepted = null;
         var failure = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             while (await call.ResponseStream.MoveNext(CancellationToken.None))
             {
-                jobId ??= call.ResponseStream.Current.Accepted?.JobId;
+                accepted ??= call.ResponseStream.Current.Accepted?.JobId;
             }
         });
 
         Assert.Equal(StatusCode.DeadlineExceeded, failure.StatusCode);
-        if (jobId is not null)
-        {
-            var job = await WaitForFinish(jobId);
-            Assert.True(job.State is V1.JobState.Cancelled or V1.JobState.Failed, $"the job is {job.State}");
-            Assert.True(job.TilesDone < job.TilesTotal, $"the job should stop early, but {job.TilesDone} of {job.TilesTotal} tiles were done");
-        }
-
+        Assert.Equal(header.JobId, accepted);
+        var job = await WaitForFinish(header.JobId);
+        Assert.True(job.State is V1.JobState.Cancelled or V1.JobState.Failed, $"the job is {job.State}");
+        Assert.True(job.TilesDone < job.TilesTotal, $"the job should stop early, but {job.TilesDone} of {job.TilesTotal} tiles were done");
         await AssertWorkersIdle();
     }
 
@@ -109,32 +117,23 @@ public sealed class JobControlTests(GatewayServer server)
         await RenderCalls.ExpectFailure(async () => await server.Jobs.GetJobAsync(new GetJobRequest { JobId = "../etc" }, GatewayServer.Key), StatusCode.InvalidArgument);
     }
 
-    private async Task<JobInfo> WaitForFinish(string jobId)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var job = await server.Jobs.GetJobAsync(new GetJobRequest { JobId = jobId }, GatewayServer.Key);
-            if (job.State is V1.JobState.Completed or V1.JobState.Failed or V1.JobState.Cancelled || DateTime.UtcNow > until)
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task<JobInfo> WaitForFinish(string jobId) =>
+        Eventually.Until(
+            async () => await server.Jobs.GetJobAsync(new GetJobRequest { JobId = jobId }, GatewayServer.Key),
+            job => job.State is V1.JobState.Completed or V1.JobState.Failed or V1.JobState.Cancelled,
+            $"job {jobId} to finish",
+            TimeSpan.FromSeconds(30));
 
     private async Task AssertWorkersIdle()
     {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while ((await server.WorkerLoads()).Any(load => load.Queued > 0))
-        {
-            Assert.True(DateTime.UtcNow < until, "the workers still have tiles queued after the job ended");
-            await Task.Delay(100);
-        }
-
+        await Eventually.Until(
+            async () => (await server.WorkerLoads()).Sum(load => load.Queued), queued => queued == 0, "no tiles queued after the job ended", TimeSpan.FromSeconds(30));
         var rendered = (await server.WorkerLoads()).Sum(load => load.TilesRendered);
-        await Task.Delay(500);
-        Assert.Equal(rendered, (await server.WorkerLoads()).Sum(load => load.TilesRendered));
+
+        // A job that kept dispatching would add tiles while another job runs: rather than wait for nothing to happen,
+        // run a small job to completion and find the workers rendered exactly its tiles.
+        var probe = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 64, 48))));
+        Assert.Equal(V1.JobState.Completed, probe.Summary.Job.State);
+        Assert.Equal(rendered + probe.Summary.Job.TilesTotal, (await server.WorkerLoads()).Sum(load => load.TilesRendered));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansStyle.Gateway.Limits;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.V1;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -27,7 +28,7 @@ public sealed class LimitsTests(GatewayServer server)
                 await call.RequestStream.WriteAsync(new RenderRequest { Header = RenderCalls.MultiHeader() });
             }
 
-            await WaitUntil(() => limiter.Open(GatewayServer.Caller) == limit);
+            await Eventually.Until(() => limiter.Open(GatewayServer.Caller), open => open == limit, $"{limit} open calls");
             var failure = await RenderCalls.ExpectFailure(
                 () => RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 64, 48)))),
                 StatusCode.ResourceExhausted);
@@ -42,7 +43,7 @@ public sealed class LimitsTests(GatewayServer server)
             }
         }
 
-        await WaitUntil(() => limiter.Open(GatewayServer.Caller) == 0);
+        await Eventually.Until(() => limiter.Open(GatewayServer.Caller), open => open == 0, "no open calls");
         var outcome = await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("ladybird", 64, 48))));
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
     }
@@ -73,15 +74,5 @@ public sealed class LimitsTests(GatewayServer server)
         Assert.Superset(
             new HashSet<string> { "orleansstyle.v1.Render", "orleansstyle.v1.Jobs", "orleansstyle.v1.Models", "orleansstyle.v1.Styles", "orleansstyle.v1.Training", "grpc.health.v1.Health" },
             services.ToHashSet());
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "timed out waiting");
-            await Task.Delay(50);
-        }
     }
 }

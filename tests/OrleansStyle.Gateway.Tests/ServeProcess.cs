@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -78,27 +79,27 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Waits for the address serve prints, then until its health check answers SERVING.</summary>
     public async Task<Uri> WaitUntilServingAsync(TimeSpan timeout)
     {
-        using var deadline = new CancellationTokenSource(timeout);
-        var address = await _listening.Task.WaitAsync(deadline.Token);
+        var started = DateTime.UtcNow;
+        var address = await _listening.Task.WaitAsync(timeout);
         using var channel = GrpcChannel.ForAddress(address);
         var health = new Grpc.Health.V1.Health.HealthClient(channel);
-        while (true)
-        {
-            try
+        var left = timeout - (DateTime.UtcNow - started);
+        await Eventually.Until<string>(
+            async () =>
             {
-                var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: deadline.Token);
-                if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                try
                 {
-                    return address;
+                    return (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10))).Status.ToString();
                 }
-            }
-            catch (Grpc.Core.RpcException) when (!deadline.IsCancellationRequested)
-            {
-                // The farm is still joining: ask again.
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-        }
+                catch (Grpc.Core.RpcException unavailable)
+                {
+                    return unavailable.Status.ToString(); // the farm is still joining: ask again
+                }
+            },
+            status => status == nameof(HealthCheckResponse.Types.ServingStatus.Serving),
+            $"serve at {address} to answer SERVING",
+            left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        return address;
     }
 
     /// <summary>Sends a signal (TERM, INT) as <c>kill</c> does.</summary>

@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using OrleansStyle.Gateway.V1;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -102,22 +103,30 @@ public sealed partial class ServeShutdownTests : IDisposable
     /// <summary>Calls until the gateway refuses (it starts draining moments after the signal arrives).</summary>
     private static async Task<RpcException> FirstRefusalAsync(Models.ModelsClient models, ServeProcess serve)
     {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < until)
+        try
         {
-            try
-            {
-                await models.ListModelsAsync(new ListModelsRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
-            }
-            catch (RpcException refused) when (refused.StatusCode == StatusCode.Unavailable)
-            {
-                return refused;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            var refusal = await Eventually.Until<RpcException?>(
+                async () =>
+                {
+                    try
+                    {
+                        await models.ListModelsAsync(new ListModelsRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+                        return null;
+                    }
+                    catch (RpcException refused) when (refused.StatusCode == StatusCode.Unavailable)
+                    {
+                        return refused;
+                    }
+                },
+                refused => refused is not null,
+                "a call refused with Unavailable",
+                TimeSpan.FromSeconds(30));
+            return refusal!;
         }
-
-        throw new TimeoutException($"No call was refused within 30 s of the signal:\n{serve.Output}");
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\n{serve.Output}", timeout);
+        }
     }
 
     /// <summary>The repository's models/ folder (multi4 ships there).</summary>

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using OrleansStyle.Gateway.V1;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -182,13 +183,6 @@ public sealed class TrainingTests(GatewayServer server)
         Assert.Fail($"The watch ended before the condition held; last update: {last}");
     }
 
-    private async Task WaitForDeviceIdle()
-    {
-        for (var i = 0; i < 200 && (await server.WorkerLoads()).Any(l => l.Queued > 0); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.All(await server.WorkerLoads(), l => Assert.Equal(0, l.Queued));
-    }
+    private Task WaitForDeviceIdle() =>
+        Eventually.Until(async () => (await server.WorkerLoads()).Sum(l => l.Queued), queued => queued == 0, "idle devices", TimeSpan.FromSeconds(10));
 }

