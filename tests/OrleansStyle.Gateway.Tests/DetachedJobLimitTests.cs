@@ -46,7 +46,7 @@ public sealed class DetachedJobLimitTests(GatewayServer server)
 
         // Once the detached jobs have ended, their slots are free again.
         var header = RenderCalls.MultiHeader();
-        var outcome = await Poll.UntilAsync(
+        var outcome = await Eventually.Until<RenderOutcome?>(
             async () =>
             {
                 try
@@ -58,9 +58,10 @@ public sealed class DetachedJobLimitTests(GatewayServer server)
                     return null;
                 }
             },
-            TimeSpan.FromMinutes(1),
-            "a render of the caller whose detached jobs were cancelled");
-        Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
+            result => result is not null,
+            "a render of the caller whose detached jobs were cancelled",
+            TimeSpan.FromMinutes(1));
+        Assert.Equal(V1.JobState.Completed, outcome!.Summary.Job.State);
     }
 
     /// <summary>An optimisation far longer than the test: it only ends when cancelled.</summary>
