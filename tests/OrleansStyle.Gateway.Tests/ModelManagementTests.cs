@@ -41,6 +41,31 @@ public sealed class ModelManagementTests(GatewayServer server)
         Assert.Equal(before, Directory.GetFiles(GatewayFixtures.ModelDirectory));
     }
 
+    [Fact]
+    public async Task A_model_whose_metadata_does_not_match_its_tensors_is_refused_on_upload()
+    {
+        var before = Directory.GetFiles(GatewayFixtures.ModelDirectory);
+        var real = Neural.Serialization.SafeTensors.Read(Path.Combine(GatewayFixtures.ModelDirectory, GatewayFixtures.Multi + ".safetensors"));
+        byte[] Rewritten(Func<string, string, string> metadata)
+        {
+            using var stream = new MemoryStream();
+            Neural.Serialization.SafeTensors.Write(stream, real.Tensors.Values, real.Metadata.ToDictionary(kv => kv.Key, kv => metadata(kv.Key, kv.Value)));
+            return stream.ToArray();
+        }
+
+        // The test model is johnson-w8-r2 with two styles; each lie is caught before anything is stored.
+        var wider = Rewritten((key, value) => value.Replace("johnson-w8-r2", "johnson-w1024-r2", StringComparison.Ordinal));
+        var moreStyles = Rewritten((key, value) => value.Replace("\"style1\"", "\"style1\",\"style2\"", StringComparison.Ordinal));
+        Assert.NotEqual(wider, moreStyles);
+        foreach (var file in new[] { wider, moreStyles })
+        {
+            var failure = await RenderCalls.ExpectFailure(() => UploadAsync($"liar-{Guid.NewGuid():N}", file), StatusCode.InvalidArgument);
+            Assert.Equal("NOT_A_MODEL", failure.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Reason);
+        }
+
+        Assert.Equal(before, Directory.GetFiles(GatewayFixtures.ModelDirectory));
+    }
+
     private async Task<ModelInfo> UploadAsync(string name, byte[] file, bool overwrite = false)
     {
         using var call = server.Models.UploadModel(GatewayServer.Key);

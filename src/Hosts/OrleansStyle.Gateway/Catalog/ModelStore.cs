@@ -61,7 +61,7 @@ public sealed class ModelStore(IOptions<ModelRegistryOptions> registry, IOptions
             StyleModelInfo info;
             try
             {
-                info = StyleModelFile.ReadInfo(temporary);
+                info = StyleModelFile.Verify(temporary); // the whole file, not only what its metadata claims
             }
             catch (Exception exception) when (exception is InvalidDataException or ArgumentException or IOException or FormatException)
             {

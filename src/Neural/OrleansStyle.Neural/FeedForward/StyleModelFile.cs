@@ -32,6 +32,19 @@ public static class StyleModelFile
             : new TransformerStyleModel(LoadTransformer(file, source, info), info, device);
     }
 
+    /// <summary>
+    /// The metadata of a file checked as a whole: the network its metadata names is built (after the declared size is
+    /// checked against the stored tensors) and every tensor loaded, so a file that lies about its width, blocks or
+    /// styles, or holds NaN, is refused here rather than on a device. AdaIN's encoder is not needed for this.
+    /// </summary>
+    public static StyleModelInfo Verify(string path)
+    {
+        var file = SafeTensors.Read(path);
+        var info = StyleModelInfo.FromMetadata(file.Metadata, path);
+        using nn.Module network = info.Kind == StyleModelKind.AdaIn ? LoadDecoder(file, path, info) : LoadTransformer(file, path, info);
+        return info;
+    }
+
     /// <summary>Just the metadata, without building a network.</summary>
     public static StyleModelInfo ReadInfo(string path) => StyleModelInfo.FromMetadata(SafeTensors.Read(path).Metadata, path);
 
