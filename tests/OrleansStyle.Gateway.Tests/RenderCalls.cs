@@ -76,6 +76,13 @@ internal static class RenderCalls
         return new RenderOutcome(events, result.ToArray());
     }
 
+    /// <summary>A small good render completes: the gateway still serves after whatever came before.</summary>
+    public static async Task AssertServingAsync(Render.RenderClient client)
+    {
+        var outcome = await RenderAsync(client, MultiHeader(), Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("raindrops", 64, 48))));
+        Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
+    }
+
     public static async Task<RpcException> ExpectFailure(Func<Task> call, StatusCode expected)
     {
         var failure = await Assert.ThrowsAsync<RpcException>(call);
