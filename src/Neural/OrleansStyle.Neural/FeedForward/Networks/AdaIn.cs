@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.FeedForward.Networks;
@@ -9,7 +10,8 @@ namespace OrleansStyle.Neural.FeedForward.Networks;
 /// </summary>
 public static class AdaIn
 {
-    private const float Epsilon = 1e-5f;
+    // Held for the process: an implicit float→Scalar temporary can be finalised while libtorch still reads it.
+    private static readonly Scalar Epsilon = 1e-5f.ToScalar();
 
     /// <summary>
     /// Mean and standard deviation [N, C, 1, 1] of features [N, C, H, W]; with a mask [N or 1, 1, h, w]

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,9 @@ namespace OrleansStyle.Neural.FeedForward.Networks;
 /// </summary>
 public sealed class ConditionalInstanceNorm2d : nn.Module
 {
-    private const float Epsilon = 1e-5f;
+    // Held for the process: an implicit float→Scalar temporary can be finalised while libtorch still reads it
+    // ("Unknown scalar type" in training, about once in a few thousand steps).
+    private static readonly Scalar Epsilon = 1e-5f.ToScalar();
 
     private readonly Parameter weight;
     private readonly Parameter bias;

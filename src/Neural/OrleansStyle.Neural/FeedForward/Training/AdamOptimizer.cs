@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansStyle.Neural.Serialization;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -67,6 +68,16 @@ internal sealed class AdamOptimizer : IDisposable
         Steps++;
         var correction1 = 1 - Math.Pow(Beta1, Steps);
         var correction2 = 1 - Math.Pow(Beta2, Steps);
+
+        // Explicit scalars that live until the step ends: an implicit double→Scalar temporary can be finalised while
+        // libtorch still reads it (seen as "Expected false to be true" from Scalar::toFloat inside add_).
+        using var beta1 = Beta1.ToScalar();
+        using var keep1 = (1 - Beta1).ToScalar();
+        using var beta2 = Beta2.ToScalar();
+        using var keep2 = (1 - Beta2).ToScalar();
+        using var rootCorrection2 = Math.Sqrt(correction2).ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var stepSize = (-LearningRate / correction1).ToScalar();
         foreach (var entry in _entries)
         {
             if (entry.Parameter.grad is not { } gradient)
@@ -79,10 +90,10 @@ internal sealed class AdamOptimizer : IDisposable
                 gradient[..entry.FrozenRows].zero_();
             }
 
-            entry.Mean.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
-            entry.Variance.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
-            var denominator = entry.Variance.sqrt().div_(Math.Sqrt(correction2)).add_(Epsilon);
-            entry.Parameter.addcdiv_(entry.Mean, denominator, value: -LearningRate / correction1);
+            entry.Mean.mul_(beta1).add_(gradient, alpha: keep1);
+            entry.Variance.mul_(beta2).addcmul_(gradient, gradient, value: keep2);
+            var denominator = entry.Variance.sqrt().div_(rootCorrection2).add_(epsilon);
+            entry.Parameter.addcdiv_(entry.Mean, denominator, value: stepSize);
         }
     }
 

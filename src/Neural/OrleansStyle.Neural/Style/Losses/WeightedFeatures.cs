@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -9,6 +10,9 @@ namespace OrleansStyle.Neural.Style.Losses;
 /// </summary>
 public readonly record struct WeightedFeatures(Tensor Features, Tensor? Weights)
 {
+    // Held for the process: an implicit float→Scalar temporary can be finalised while libtorch still reads it.
+    private static readonly Scalar VarianceFloor = 1e-5f.ToScalar();
+
     public long Channels => Features.shape[0];
 
     /// <summary>From a [1, C, H, W] activation and an optional [1, 1, h, w] mask resized to H × W.</summary>
@@ -53,7 +57,7 @@ public readonly record struct WeightedFeatures(Tensor Features, Tensor? Weights)
         var mean = Mean();
         var centred = Features.sub(mean.unsqueeze(1)).square();
         var variance = Weights is null ? centred.mean([1]) : centred.mul(Weights).sum(1).div(TotalWeight());
-        return variance.add(1e-5f).sqrt();
+        return variance.add(VarianceFloor).sqrt();
     }
 
     /// <summary>
