@@ -22,6 +22,7 @@ public sealed class GatewayServer : IAsyncLifetime
     public const long MaxUploadBytes = 32L << 20;
 
     private readonly int? _requestsPerMinute;
+    private readonly int? _maxActiveRenders;
     private GatewayHost? _host;
     private GrpcChannel? _channel;
 
@@ -31,6 +32,13 @@ public sealed class GatewayServer : IAsyncLifetime
 
     /// <summary>A gateway of its own with another rate limit (0: none), for tests that send thousands of calls.</summary>
     internal GatewayServer(int requestsPerMinute) => _requestsPerMinute = requestsPerMinute;
+
+    /// <summary>A gateway of its own whose farm runs at most <paramref name="maxActiveRenders"/> renders at once.</summary>
+    internal GatewayServer(int? requestsPerMinute, int maxActiveRenders)
+    {
+        _requestsPerMinute = requestsPerMinute;
+        _maxActiveRenders = maxActiveRenders;
+    }
 
     public GatewayHost Host => _host ?? throw new InvalidOperationException("The gateway has not started.");
 
@@ -78,6 +86,7 @@ public sealed class GatewayServer : IAsyncLifetime
                 jobs.TileSize = 256;
                 jobs.Overlap = 32;
                 jobs.ContextMargin = 32;
+                jobs.MaxActiveRenders = _maxActiveRenders ?? jobs.MaxActiveRenders;
             },
             Gateway = gateway =>
             {

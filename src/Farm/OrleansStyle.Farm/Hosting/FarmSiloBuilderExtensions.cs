@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansStyle.Farm.Devices;
@@ -76,6 +77,7 @@ public static class FarmSiloBuilderExtensions
         services.AddSingleton<DeviceTrainer>();
         services.AddSingleton<IModelRegistry, DirectoryModelRegistry>();
         services.AddSingleton<FarmMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceServices>();
         services.AddSingleton<WorkerDirectory>();
         return silo;

@@ -33,6 +33,12 @@ public sealed class JobOptions
     /// <summary>How long a finished job (and its tiles) stays for callers that re-attach.</summary>
     public TimeSpan KeepFinishedJobsFor { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Renders the whole farm runs at once, over every gateway and caller, detached ones included; more are refused
+    /// with RESOURCE_EXHAUSTED until one ends. Bounds the coordinators' memory and the queue a new job waits behind.
+    /// </summary>
+    public int MaxActiveRenders { get; set; } = 256;
+
     /// <summary>How long a worker that reported a full queue is skipped.</summary>
     public TimeSpan OverloadBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 }

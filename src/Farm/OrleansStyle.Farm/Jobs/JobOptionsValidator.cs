@@ -23,6 +23,11 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             problems.Add($"{JobOptions.Section}:ContextMargin is {options.ContextMargin}: use 0 to half the tile size (32 is typical).");
         }
 
+        if (options.MaxActiveRenders < 1)
+        {
+            problems.Add($"{JobOptions.Section}:MaxActiveRenders is {options.MaxActiveRenders}: use at least 1 (256 is the default; size it to what the farm's devices clear in a few minutes).");
+        }
+
         if (options.MaxPixels < 1)
         {
             problems.Add($"{JobOptions.Section}:MaxPixels must be positive.");

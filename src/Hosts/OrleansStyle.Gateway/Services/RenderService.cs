@@ -21,6 +21,7 @@ public sealed class RenderService(
     RenderPlanner planner,
     JobStreamer streamer,
     CallerJobLimiter limiter,
+    FarmRenderCap farmCap,
     IGrainFactory grains,
     GatewayDrain drain,
     IOptions<GatewayOptions> options) : V1.Render.RenderBase
@@ -45,7 +46,8 @@ public sealed class RenderService(
         var header = requestStream.Current.Header;
         planner.Validate(header);
         var caller = CallerIdentity.Get(context);
-        var slot = limiter.Acquire(caller);
+        var callerSlot = limiter.Acquire(caller);
+        IDisposable? farmSlot = null;
         var jobId = header.JobId.Length > 0 ? header.JobId : JobIds.New();
         var submitted = false;
         var detached = false;
@@ -59,6 +61,7 @@ public sealed class RenderService(
             }
 
             var request = await planner.BuildAsync(header, upload, jobId, caller, deadline, token);
+            farmSlot = await farmCap.AdmitAsync(jobId, token);
             var status = await streamer.SubmitAsync(request, token);
             submitted = true;
             await responseStream.WriteAsync(new RenderEvent { Accepted = status.ToWire() }, token);
@@ -73,9 +76,9 @@ public sealed class RenderService(
 
             if (submitted && header.DetachOnDisconnect)
             {
-                // The job runs on without this call: it keeps its caller's slot until it finishes.
+                // The job runs on without this call: it keeps its caller's and the farm's slot until it finishes.
                 detached = true;
-                limiter.HoldUntilFinished(slot, grains.GetGrain<IRenderJobGrain>(jobId));
+                limiter.HoldUntilFinished(new Slots(callerSlot, farmSlot), grains.GetGrain<IRenderJobGrain>(jobId));
             }
             else if (submitted)
             {
@@ -97,7 +100,8 @@ public sealed class RenderService(
         {
             if (!detached)
             {
-                slot.Dispose();
+                farmSlot?.Dispose();
+                callerSlot.Dispose();
             }
         }
     }
@@ -120,5 +124,14 @@ public sealed class RenderService(
         // A real cluster's silos go on, so the job finishes there even if the caller wanted it tied to this call:
         // any gateway can hand over its result, and the caller can still cancel it there.
         return drain.Interrupted($"job {jobId} goes on in the farm: re-attach to it through another gateway (Jobs.AttachJob, `orleans-style jobs attach {jobId}`).");
+    }
+
+    private sealed class Slots(IDisposable caller, IDisposable? farm) : IDisposable
+    {
+        public void Dispose()
+        {
+            farm?.Dispose();
+            caller.Dispose();
+        }
     }
 }
