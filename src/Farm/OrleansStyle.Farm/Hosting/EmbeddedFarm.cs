@@ -36,6 +36,7 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort(), FreePort())

@@ -14,9 +14,9 @@ internal static class GatewayCallErrors
         {
             return await action();
         }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.Cancelled)
+        catch (Exception exception) when (exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
-            AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
+            AnsiConsole.MarkupLine("[yellow]Cancelled: the job was cancelled and nothing was written.[/]");
             return CliErrors.Cancelled;
         }
         catch (RpcException exception)

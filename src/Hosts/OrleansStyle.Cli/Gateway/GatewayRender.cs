@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using OrleansStyle.Cli.Commands;
 using OrleansStyle.Cli.Rendering;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Gateway.V1;
@@ -36,7 +37,29 @@ internal static class GatewayRender
         }
 
         var clock = Stopwatch.StartNew();
-        var summary = await AnsiConsole.Status().StartAsync($"Uploading to {Markup.Escape(args.DisplayName ?? args.Gateway)}…", async status =>
+        string? jobId = null;
+        RenderSummary summary;
+        try
+        {
+            summary = await Follow(channel, headers, header, uploads, args, id => jobId = id, cancellationToken);
+        }
+        catch (Exception exception) when (args.Detach && jobId is not null && cancellationToken.IsCancellationRequested
+                                          && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            // A detached job outlives its caller: say how to get its result rather than "cancelled".
+            AnsiConsole.MarkupLine(
+                $"Stopped following job [green]{Markup.Escape(jobId)}[/]; it runs on. Re-attach: orleans-style jobs attach {Markup.Escape(jobId)} -o {Markup.Escape(args.Output)} --gateway {Markup.Escape(args.Gateway)}");
+            return CliErrors.Cancelled;
+        }
+
+        AnsiConsole.MarkupLine(
+            $"Wrote [green]{Markup.Escape(args.Output)}[/] ({summary.Job.Width}×{summary.Job.Height}, {summary.Job.TilesTotal} tiles, job {Markup.Escape(summary.Job.JobId)}) in {clock.Elapsed.TotalSeconds:F1} s.");
+        return 0;
+    }
+
+    private static Task<RenderSummary> Follow(
+        ChannelBase channel, Metadata headers, RenderHeader header, List<Upload> uploads, GatewayRenderArgs args, Action<string> accepted, CancellationToken cancellationToken) =>
+        AnsiConsole.Status().StartAsync($"Uploading to {Markup.Escape(args.DisplayName ?? args.Gateway)}…", async status =>
         {
             using var call = new Render.RenderClient(channel).Render(headers, cancellationToken: cancellationToken);
             try
@@ -58,6 +81,7 @@ internal static class GatewayRender
             {
                 if (item.EventCase == RenderEvent.EventOneofCase.Accepted)
                 {
+                    accepted(item.Accepted.JobId);
                     status.Status($"Job {Markup.Escape(item.Accepted.JobId)}: {item.Accepted.TilesTotal} tiles…");
                 }
                 else if (item.EventCase == RenderEvent.EventOneofCase.Progress)
@@ -66,11 +90,6 @@ internal static class GatewayRender
                 }
             }, cancellationToken);
         });
-
-        AnsiConsole.MarkupLine(
-            $"Wrote [green]{Markup.Escape(args.Output)}[/] ({summary.Job.Width}×{summary.Job.Height}, {summary.Job.TilesTotal} tiles, job {Markup.Escape(summary.Job.JobId)}) in {clock.Elapsed.TotalSeconds:F1} s.");
-        return 0;
-    }
 
     /// <summary>AdaIN models take style images (--method adain), the others trained style names (--method model).</summary>
     public static void RequireMethodFits(string model, bool isAdaIn, string method)

@@ -40,6 +40,7 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs] });
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.LogLevel);
         var tls = options.CertificatePath is not null;
