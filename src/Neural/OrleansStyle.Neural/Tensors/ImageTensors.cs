@@ -23,7 +23,7 @@ public static class ImageTensors
             throw new ArgumentException($"Expected [1,C,H,W] or [C,H,W]; got [{string.Join(',', image.shape)}].", nameof(image));
         }
 
-        var data = chw.detach().clamp(0f, 1f).to(float32).cpu().contiguous().data<float>().ToArray();
+        var data = chw.detach().ClampToUnit().to(float32).cpu().contiguous().data<float>().ToArray();
         return new PlanarImage((int)chw.shape[2], (int)chw.shape[1], (int)chw.shape[0], data);
     }
 }

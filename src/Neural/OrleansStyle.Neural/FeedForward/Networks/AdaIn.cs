@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ public static class AdaIn
         }
 
         var weights = ResizeMask(mask, features.shape[2], features.shape[3]);
-        var total = weights.sum([2, 3], keepdim: true).clamp_min(1e-6f);
+        var total = weights.sum([2, 3], keepdim: true).AtLeast(1e-6f);
         var weightedMean = features.mul(weights).sum([2, 3], keepdim: true).div(total);
         var weightedVariance = features.sub(weightedMean).square().mul(weights).sum([2, 3], keepdim: true).div(total);
         return (weightedMean.MoveToOuterDisposeScope(), weightedVariance.add(Epsilon).sqrt().MoveToOuterDisposeScope());

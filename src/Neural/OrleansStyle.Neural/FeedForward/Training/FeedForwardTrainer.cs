@@ -394,7 +394,7 @@ public sealed class FeedForwardTrainer : IDisposable
         var content = zeros(1, device: _device);
         foreach (var (tap, weight) in Options.ContentTaps)
         {
-            content = content.add(ContentLoss.Compute(generated[tap], original[tap], ContentLoss.Scale(original[tap])).mul(weight));
+            content = content.add(ContentLoss.Compute(generated[tap], original[tap], ContentLoss.Scale(original[tap])).Times(weight));
         }
 
         var targets = styleOfElement.Distinct().ToDictionary(
@@ -462,9 +462,9 @@ public sealed class FeedForwardTrainer : IDisposable
 
     private (Tensor Total, Tensor Content, Tensor Style, Tensor Variation) Combine(Tensor content, Tensor style, Tensor variation)
     {
-        var total = content.mul(Options.ContentWeight)
-            .add(style.mul(Options.StyleWeight))
-            .add(variation.mul(Options.TotalVariationWeight));
+        var total = content.Times(Options.ContentWeight)
+            .add(style.Times(Options.StyleWeight))
+            .add(variation.Times(Options.TotalVariationWeight));
         return (total.squeeze(), content.squeeze(), style.squeeze(), variation);
     }
 

@@ -153,7 +153,7 @@ public static class ColorControl
             weight = weight.add(regionWeight);
         }
 
-        return sum.div(weight.clamp_min(1e-6f)).ToPlanarImage();
+        return sum.div(weight.AtLeast(1e-6f)).ToPlanarImage();
     }
 
     private static PlanarImage Grey(PlanarImage luminance)

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Color;
@@ -22,7 +23,7 @@ public static class ColorTransfer
 
         var pixels = source.reshape(3, -1);
         var mapped = transform.matmul(pixels.sub(sourceMean.unsqueeze(1))).add(referenceMean.unsqueeze(1));
-        return mapped.reshape(source.shape).clamp(0f, 1f).MoveToOuterDisposeScope();
+        return mapped.reshape(source.shape).ClampToUnit().MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-channel histogram matching: each source value takes the reference value of the same rank.</summary>
@@ -47,19 +48,19 @@ public static class ColorTransfer
     {
         var pixels = image.reshape(3, -1).to(float64);
         var weights = mask is null ? ones(pixels.shape[1], dtype: float64, device: image.device) : mask.reshape(-1).to(float64);
-        var total = weights.sum().clamp_min(1e-6);
+        var total = weights.sum().AtLeast(1e-6);
         var mean = pixels.mul(weights).sum(1).div(total);
         var centred = pixels.sub(mean.unsqueeze(1));
         var covariance = centred.mul(weights).matmul(centred.t()).div(total);
 
         // A little regularisation keeps flat images (a grey mask region) invertible.
-        return (mean.to(float32), covariance.add(eye(3, dtype: float64, device: image.device).mul(1e-5)));
+        return (mean.to(float32), covariance.add(eye(3, dtype: float64, device: image.device).Times(1e-5)));
     }
 
     internal static Tensor MatrixPower(Tensor symmetric, double power)
     {
         var (values, vectors) = linalg.eigh(symmetric);
-        return vectors.mul(values.clamp_min(1e-10).pow(power)).matmul(vectors.t());
+        return vectors.mul(values.AtLeast(1e-10).ToPower(power)).matmul(vectors.t());
     }
 
     private static Tensor Select(Tensor image, Tensor? mask)

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -6,7 +7,7 @@ namespace OrleansStyle.Neural.Style.Losses;
 public static class ContentLoss
 {
     public static Tensor Compute(Tensor generated, Tensor content, Tensor contentScale) =>
-        generated.sub(content).square().mean().div(contentScale.add(1e-8f));
+        generated.sub(content).square().mean().div(contentScale.Plus(1e-8f));
 
     public static Tensor Scale(Tensor content) => content.square().mean().detach();
 }

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -64,13 +65,13 @@ public sealed class MmdLoss(MmdKernel kernel, int seed = 0) : StyleLoss
         var bandwidth = target["bandwidth"];
         var mmd = Apply(x, x, channels, bandwidth).mean()
             .add(target["selfKernel"])
-            .sub(Apply(x, y, channels, bandwidth).mean().mul(2f));
+            .sub(Apply(x, y, channels, bandwidth).mean().Times(2f));
         return Relative(mmd, target["selfKernel"]);
     }
 
     private Tensor Apply(Tensor x, Tensor y, long channels, Tensor bandwidth) => Kernel switch
     {
-        MmdKernel.Polynomial => x.matmul(y.t()).div(channels).add(1f).square(),
-        _ => cdist(x, y).square().div(bandwidth.mul(2f)).neg().exp(),
+        MmdKernel.Polynomial => x.matmul(y.t()).DividedBy(channels).Plus(1f).square(),
+        _ => cdist(x, y).square().div(bandwidth.Times(2f)).neg().exp(),
     };
 }

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -29,7 +30,7 @@ public abstract class StyleLoss
     };
 
     protected static Tensor Relative(Tensor squaredError, Tensor targetScale) =>
-        squaredError.div(targetScale.add(1e-8f));
+        squaredError.div(targetScale.Plus(1e-8f));
 }
 
 public enum StyleLossKind

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -16,7 +17,7 @@ public sealed class WassersteinLoss : StyleLoss
         var mean = style.Mean().detach();
         var covariance = style.Covariance().detach();
         var (eigenvalues, eigenvectors) = linalg.eigh(covariance.to(float64));
-        var root = eigenvectors.mul(eigenvalues.clamp_min(0).sqrt()).matmul(eigenvectors.t()).to(float32);
+        var root = eigenvectors.mul(eigenvalues.AtLeast(0f).sqrt()).matmul(eigenvectors.t()).to(float32);
         var trace = covariance.trace();
         return new StyleTarget(new Dictionary<string, Tensor>
         {
@@ -32,12 +33,12 @@ public sealed class WassersteinLoss : StyleLoss
         var covariance = generated.Covariance();
         var root = target["root"];
         var inner = root.matmul(covariance).matmul(root);
-        inner = inner.add(inner.t()).mul(0.5f); // symmetric up to rounding; eigvalsh needs it exactly
-        var crossTrace = linalg.eigvalsh(inner.to(float64)).clamp_min(1e-10).sqrt().sum().to(float32);
+        inner = inner.add(inner.t()).Times(0.5f); // symmetric up to rounding; eigvalsh needs it exactly
+        var crossTrace = linalg.eigvalsh(inner.to(float64)).AtLeast(1e-10).sqrt().sum().to(float32);
         var distance = generated.Mean().sub(target["mean"]).square().sum()
             .add(covariance.trace())
             .add(target["trace"])
-            .sub(crossTrace.mul(2f));
-        return Relative(distance.clamp_min(0f), target["scale"]);
+            .sub(crossTrace.Times(2f));
+        return Relative(distance.AtLeast(0f), target["scale"]);
     }
 }

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public readonly record struct WeightedFeatures(Tensor Features, Tensor? Weights)
         return new WeightedFeatures(features, resized.reshape(-1));
     }
 
-    public Tensor TotalWeight() => Weights is null ? tensor((float)Features.shape[1]) : Weights.sum().clamp_min(1e-6f);
+    public Tensor TotalWeight() => Weights is null ? tensor((float)Features.shape[1]) : Weights.sum().AtLeast(1e-6f);
 
     /// <summary>Weighted mean over positions, [C].</summary>
     public Tensor Mean() => Weights is null
@@ -74,7 +75,7 @@ public readonly record struct WeightedFeatures(Tensor Features, Tensor? Weights)
         }
         else
         {
-            var probabilities = Weights.detach().clamp_min(0f).add(1e-12f);
+            var probabilities = Weights.detach().AtLeast(0f).Plus(1e-12f);
             indices = multinomial(probabilities, Math.Min(count, positions), replacement: positions < count, generator: generator);
         }
 

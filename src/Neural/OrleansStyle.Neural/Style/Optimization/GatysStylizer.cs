@@ -183,7 +183,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
     private static void ClampPixels(Tensor image)
     {
         using var noGrad = no_grad();
-        image.clamp_(0f, 1f);
+        image.ClampToUnit_();
     }
 
     internal static Tensor Resize(Tensor image, int width, int height)

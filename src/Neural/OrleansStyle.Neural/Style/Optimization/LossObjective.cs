@@ -1,5 +1,6 @@
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.Style.Losses;
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Optimization;
@@ -33,19 +34,19 @@ internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss)
         var content = zeros(1, device: image.device).squeeze();
         foreach (var (tap, weight, target, scale) in _content)
         {
-            content = content.add(ContentLoss.Compute(features[tap], target, scale).mul(weight));
+            content = content.add(ContentLoss.Compute(features[tap], target, scale).Times(weight));
         }
 
         var style = zeros(1, device: image.device).squeeze();
         foreach (var (region, tap, weight, target) in _style)
         {
             var generated = WeightedFeatures.From(features[tap], _regionMasks[region]);
-            style = style.add(styleLoss.Loss(generated, target).mul(weight));
+            style = style.add(styleLoss.Loss(generated, target).Times(weight));
         }
 
-        var total = content.mul(settings.ContentWeight)
-            .add(style.mul(settings.StyleWeight))
-            .add(TotalVariation.Compute(image).mul(settings.TotalVariationWeight));
+        var total = content.Times(settings.ContentWeight)
+            .add(style.Times(settings.StyleWeight))
+            .add(TotalVariation.Compute(image).Times(settings.TotalVariationWeight));
         return (total, content, style);
     }
 
