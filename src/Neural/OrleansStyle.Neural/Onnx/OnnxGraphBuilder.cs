@@ -84,7 +84,8 @@ internal sealed class OnnxGraphBuilder(string name)
         return model;
     }
 
-    public static ValueInfoProto ValueInfo(string valueName, IReadOnlyList<string> dims)
+    /// <summary>A tensor's name, element type (float unless given) and dimensions, numeric or symbolic.</summary>
+    public static ValueInfoProto ValueInfo(string valueName, IReadOnlyList<string> dims, int elementType = (int)TensorProto.Types.DataType.Float)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)
@@ -97,7 +98,7 @@ internal sealed class OnnxGraphBuilder(string name)
         return new ValueInfoProto
         {
             Name = valueName,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType, Shape = shape } },
         };
     }
 

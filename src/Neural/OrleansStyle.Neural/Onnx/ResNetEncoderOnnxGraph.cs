@@ -75,7 +75,8 @@ internal static class ResNetEncoderOnnxGraph
         foreach (var initializer in preludeModel.Graph.Initializer.Where(_ => model.IrVersion < 4))
         {
             // Before IR version 4 every initializer must also be listed as an input.
-            graph.Input.Add(OnnxGraphBuilder.ValueInfo(initializer.Name, [.. initializer.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+            graph.Input.Add(OnnxGraphBuilder.ValueInfo(
+                initializer.Name, [.. initializer.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))], initializer.DataType));
         }
 
         graph.Output.Clear();
