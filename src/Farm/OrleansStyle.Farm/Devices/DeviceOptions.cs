@@ -46,6 +46,12 @@ public sealed class DeviceOptions
     /// <summary>Simulated devices: extra time per additional tile in a batch (batches are cheaper per tile).</summary>
     public TimeSpan SimulatedLatencyPerExtraTile { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>Torch intra-op threads for CPU devices; 0 keeps Torch's default (one per core).</summary>
+    /// <summary>
+    /// Intra-op threads for CPU devices, for Torch and for ONNX Runtime sessions; 0 keeps each runtime's default
+    /// (one per core).
+    /// </summary>
     public int CpuThreads { get; set; }
+
+    /// <summary>What runs feed-forward models on CPU devices: ONNX Runtime (default) or Torch.</summary>
+    public CpuRuntime CpuRuntime { get; set; } = CpuRuntime.Onnx;
 }
