@@ -64,7 +64,30 @@ public static class OnnxExport
             AdaInStyleModel adaIn => AdaInDecoderOnnxExporter.Export(adaIn.Decoder, Producer),
             _ => throw new ArgumentException($"A {model.GetType().Name} cannot be exported to ONNX.", nameof(model)),
         };
-        foreach (var (key, value) in model.Info.ToMetadata())
+        return WithMetadata(graph, model.Info);
+    }
+
+    /// <summary>
+    /// <see cref="Export(IStyleModel)"/> of a model file, loading only the network the export needs (not AdaIN's
+    /// encoder). A file that is not a model is an <see cref="InvalidDataException"/> naming the problem.
+    /// </summary>
+    public static byte[] Export(string modelPath)
+    {
+        var file = Serialization.SafeTensors.Read(modelPath);
+        var info = StyleModelInfo.FromMetadata(file.Metadata, modelPath);
+        if (info.Kind == StyleModelKind.AdaIn)
+        {
+            using var decoder = StyleModelFile.LoadDecoder(file, modelPath, info);
+            return WithMetadata(AdaInDecoderOnnxExporter.Export(decoder, Producer), info);
+        }
+
+        using var network = StyleModelFile.LoadTransformer(file, modelPath, info);
+        return WithMetadata(TransformerOnnxExporter.Export(network, TransformerGraphKind.Global, Producer), info);
+    }
+
+    private static byte[] WithMetadata(Proto.ModelProto graph, StyleModelInfo info)
+    {
+        foreach (var (key, value) in info.ToMetadata())
         {
             graph.MetadataProps.Add(new Proto.StringStringEntryProto { Key = key, Value = value });
         }

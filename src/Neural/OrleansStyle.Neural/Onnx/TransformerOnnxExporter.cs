@@ -100,12 +100,7 @@ internal static class TransformerOnnxExporter
         x = graph.Relu(Norm(graph.ReflectConv(graph.NearestUpsample(x), weights, "deconv2.conv"), "in5", 1));
         x = graph.Node("Sigmoid", [graph.ReflectConv(x, weights, "deconv3")]);
         graph.Output(graph.Identity(x, Output), "N", "3", "H", "W");
-        return graph.ToModel(producer, new Dictionary<string, string>
-        {
-            ["architecture"] = network.Architecture.Name,
-            ["styles"] = styles,
-            ["graph"] = kind.ToString(),
-        });
+        return graph.ToModel(producer, new Dictionary<string, string> { ["graph"] = kind.ToString() });
     }
 
     /// <summary>γ and β [N, C, 1, 1] = weights [N, S] · rows [S, C].</summary>
