@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using OrleansStyle.Farm.Client;
+using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.Onnx;
 
 namespace OrleansStyle.Bench;
 
@@ -16,27 +18,60 @@ namespace OrleansStyle.Bench;
 /// </summary>
 internal static class FarmBenchmark
 {
-    /// <summary>The same render of a picture through the farm (one tile, and 1024-px tiles) and as one direct model call.</summary>
+    /// <summary>
+    /// The same render of a picture through the farm (one tile, 1024-px tiles, and 256-px tiles for tile throughput) and
+    /// as one direct model call, with CPU devices on Torch (before) and on ONNX Runtime (after), in one run.
+    /// </summary>
     public static async Task Overhead(string modelPath, double megapixels, int repeats)
     {
         var (width, height) = Size(megapixels, 4.0 / 3.0);
         var picture = Photo(width, height);
         var style = TrainedStyle(modelPath);
         Console.WriteLine($"Farm overhead: {width}×{height} ({megapixels:F1} MP), model {Path.GetFileName(modelPath)}, style {style}, PNG out, median of {repeats}");
+        Console.WriteLine("| path | Torch s | ONNX Runtime s | speed-up | Torch vs direct | ORT vs direct |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var results = new Dictionary<CpuRuntime, (double Direct, double OneTile, double Tiled, double Small, int SmallTiles)>();
+        foreach (var runtime in new[] { CpuRuntime.Torch, CpuRuntime.Onnx })
+        {
+            results[runtime] = await OverheadOn(runtime, modelPath, picture, style, repeats);
+        }
 
+        var (torch, onnx) = (results[CpuRuntime.Torch], results[CpuRuntime.Onnx]);
+        Console.WriteLine(Pair("direct model call (one process)", torch.Direct, onnx.Direct, torch.Direct, onnx.Direct));
+        Console.WriteLine(Pair("farm, one tile (coordinator + worker)", torch.OneTile, onnx.OneTile, torch.Direct, onnx.Direct));
+        Console.WriteLine(Pair("farm, 1024-px tiles (+32 px context, 32 px feather)", torch.Tiled, onnx.Tiled, torch.Direct, onnx.Direct));
+        Console.WriteLine(Pair(string.Create(CultureInfo.InvariantCulture, $"farm, 256-px tiles ({onnx.SmallTiles} tiles)"), torch.Small, onnx.Small, torch.Direct, onnx.Direct));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Tile throughput at 256-px tiles: Torch {torch.SmallTiles / torch.Small:F1} tiles/s, ONNX Runtime {onnx.SmallTiles / onnx.Small:F1} tiles/s."));
+    }
+
+    private static async Task<(double Direct, double OneTile, double Tiled, double Small, int SmallTiles)> OverheadOn(
+        CpuRuntime runtime, string modelPath, PixelBuffer picture, string style, int repeats)
+    {
         using var model = StyleModelFile.Load(modelPath);
+        if (runtime == CpuRuntime.Onnx)
+        {
+            model.UseOnnxRuntime(new OnnxRuntimeSettings());
+        }
+
+        var index = StyleModelFile.ReadInfo(modelPath).Styles.ToList().IndexOf(style);
         var direct = Median(repeats, () =>
         {
-            var result = model.Stylise(picture.ToPlanar(), StyleChoice.Trained(0));
+            var result = model.Stylise(picture.ToPlanar(), StyleChoice.Trained(index));
             using var output = new MemoryStream();
             ImageWriter.Write(result.ToRgb24(), output);
         });
 
         await using var farm = await EmbeddedFarm.StartAsync(
-            devices: d => d.Devices = ["cpu"],
+            devices: d =>
+            {
+                d.Devices = ["cpu"];
+                d.CpuRuntime = runtime;
+            },
             models: m => m.Directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
         var client = new FarmRenderClient(farm.Grains);
         var name = Path.GetFileNameWithoutExtension(modelPath);
+        var tiles = 0;
         async Task<double> Farm(int tileSize) => await MedianAsync(repeats, async () =>
         {
             using var output = new MemoryStream();
@@ -44,18 +79,19 @@ internal static class FarmBenchmark
             {
                 TileSize = tileSize,
             };
-            await client.RenderAsync(request, output);
+            tiles = (await client.RenderAsync(request, output)).TilesTotal;
         });
 
-        await Farm(Math.Max(width, height)); // warm the worker's model cache
-        var oneTile = await Farm(Math.Max(width, height));
+        var side = Math.Max(picture.Width, picture.Height);
+        await Farm(side); // warm the worker's model cache
+        var oneTile = await Farm(side);
         var tiled = await Farm(1024);
-        Console.WriteLine("| path | seconds | vs direct |");
-        Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine(Row("direct model call (one process)", direct, direct));
-        Console.WriteLine(Row("farm, one tile (coordinator + worker)", oneTile, direct));
-        Console.WriteLine(Row("farm, 1024-px tiles (+32 px context, 32 px feather)", tiled, direct));
+        var small = await Farm(256);
+        return (direct, oneTile, tiled, small, tiles);
     }
+
+    private static string Pair(string label, double torch, double onnx, double torchDirect, double onnxDirect) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {label} | {torch:F2} | {onnx:F2} | ×{torch / onnx:F2} | ×{torch / torchDirect:F2} | ×{onnx / onnxDirect:F2} |");
 
     /// <summary>One coordinator driving N simulated devices (fixed latency, no compute): throughput vs the ideal N/latency.</summary>
     public static async Task ScaleOut(int maxWorkers, TimeSpan latency, int tilesPerWorker)
@@ -230,9 +266,6 @@ internal static class FarmBenchmark
 
         return times.Order().ElementAt(times.Count / 2);
     }
-
-    private static string Row(string label, double seconds, double direct) =>
-        string.Create(CultureInfo.InvariantCulture, $"| {label} | {seconds:F2} | {(seconds / direct) - 1:+0.0%;-0.0%;0.0%} |");
 
     private static double PeakRssGiB()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.ML.OnnxRuntime;
 using OrleansStyle.Bench.Onnx;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
@@ -50,8 +49,8 @@ internal static class FeedForwardBenchmark
         var families = new List<FeedForwardFamily>();
         try
         {
-            families.AddRange(options.Families.Select(f => FeedForwardFamily.Random(f, options.Seed, encoder, style, options.Onnx)));
-            families.AddRange(options.Models.Select(m => FeedForwardFamily.Load(m, encoder, style, options.Onnx)));
+            families.AddRange(options.Families.Select(f => FeedForwardFamily.Random(f, options.Seed, encoder, style, options.Onnx, options.Threads)));
+            families.AddRange(options.Models.Select(m => FeedForwardFamily.Load(m, encoder, style, options.Onnx, options.Threads)));
             if (families.Count == 0)
             {
                 Console.Error.WriteLine("Nothing to time: give --families or --model.");
@@ -102,8 +101,9 @@ internal static class FeedForwardBenchmark
         Console.WriteLine($"- Weights: {string.Join("; ", families.Select(f => $"{f.Name}: {f.Source}"))}{random}.");
         Console.WriteLine(Invariant($"- Content: samples/content/dune resized to a square; AdaIN style: starry_night, long side {options.StyleSize} px."));
         Console.WriteLine(Invariant($"- Each figure is the median of {options.Repeats} timed run(s); {options.Warmup} warm-up run(s) before them (and the ONNX check run) are excluded."));
-        Console.WriteLine("- *Stylise*: `IStyleModel.Stylise`/`StyliseBatch`, images in and out (tensor conversion and, for AdaIN, encoding the style image included). "
-            + "*Network*: the tensor pass that the ONNX graph computes (transformer: trained style 0, conditional norm folded to plain γ/β; AdaIN: style statistics computed once).");
+        Console.WriteLine("- *Stylise*: the product path, `IStyleModel.Stylise`/`StyliseBatch`, images in and out (32 px border padding, tensor conversion and, for AdaIN, encoding the style image included): "
+            + "*Torch* is the model as loaded, *ORT* the same model after `UseOnnxRuntime` (what CPU devices run). "
+            + "*Network*: the bare network pass on tensors (transformer: trained style 0 as a one-hot style row; AdaIN: style statistics computed once), on TorchSharp and on ONNX Runtime with the product's graph.");
         Console.WriteLine();
     }
 
@@ -112,8 +112,8 @@ internal static class FeedForwardBenchmark
     {
         Console.WriteLine("### Time per image (ms)");
         Console.WriteLine();
-        Console.WriteLine("| network | size | Stylise | network | ONNX Runtime | ORT speed-up | max \\|ORT − Torch\\| |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| network | size | Stylise Torch | Stylise ORT | Stylise speed-up | network Torch | network ORT | network speed-up | Stylise ORT ÷ network ORT | max \\|ORT − Torch\\| (Stylise; network) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var family in families)
         {
             var runners = Runners(family, options);
@@ -123,12 +123,19 @@ internal static class FeedForwardBenchmark
                 {
                     var image = content.Resize(size, size);
                     var stylise = Median(() => family.Model.Stylise(image, family.Regions), options);
+                    double? styliseOnnx = family.OnnxModel is { } fast ? Median(() => fast.Stylise(image, family.Regions), options) : null;
+                    var styliseDelta = family.OnnxModel is { } checkModel
+                        ? Difference(family.Model.Stylise(image, family.Regions).Data, checkModel.Stylise(image, family.Regions).Data)
+                        : (double?)null;
                     for (var p = 0; p < family.Passes.Count; p++)
                     {
                         var (network, onnx, delta) = MeasurePass(family.Passes[p], runners[p], image, 1, options);
                         speedUps.AddRange(onnx is { } o ? [network / o] : []);
-                        Console.WriteLine(Invariant(
-                            $"| {family.Passes[p].Label} | {size}² | {(p == 0 ? Ms(stylise) : "—")} | {Ms(network)} | {(onnx is { } ms ? Ms(ms) : "—")} | {SpeedUp(network, onnx)} | {Delta(delta)} |"));
+                        var first = p == 0;
+                        Console.WriteLine(
+                            Invariant($"| {family.Passes[p].Label} | {size}² | {(first ? Ms(stylise) : "—")} | {(first && styliseOnnx is { } so ? Ms(so) : "—")} | {(first ? SpeedUp(stylise, styliseOnnx) : "—")} ")
+                            + Invariant($"| {Ms(network)} | {(onnx is { } ms ? Ms(ms) : "—")} | {SpeedUp(network, onnx)} | {(first && styliseOnnx is { } ratio && onnx is { } net ? Invariant($"×{ratio / net:F2}") : "—")} ")
+                            + Invariant($"| {(first ? Delta(styliseDelta) : "—")}; {Delta(delta)} |"));
                     }
                 }
             }
@@ -147,8 +154,8 @@ internal static class FeedForwardBenchmark
         var size = options.BatchSize;
         Console.WriteLine(Invariant($"### Throughput at {size}² (images/s, one pass per batch)"));
         Console.WriteLine();
-        Console.WriteLine("| network | batch | StyliseBatch | network | ONNX Runtime | ORT speed-up |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| network | batch | StyliseBatch Torch | StyliseBatch ORT | network Torch | network ORT | network speed-up |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         var image = content.Resize(size, size);
         foreach (var family in families)
         {
@@ -159,12 +166,15 @@ internal static class FeedForwardBenchmark
                 {
                     var items = Enumerable.Repeat(new StyleBatchItem(image, family.Regions), batch).ToList();
                     var stylise = Median(() => family.Model.StyliseBatch(items), options);
+                    double? styliseOnnx = family.OnnxModel is { } fast ? Median(() => fast.StyliseBatch(items), options) : null;
                     for (var p = 0; p < family.Passes.Count; p++)
                     {
                         var (network, onnx, _) = MeasurePass(family.Passes[p], runners[p], image, batch, options);
                         speedUps.AddRange(onnx is { } o ? [network / o] : []);
-                        Console.WriteLine(Invariant(
-                            $"| {family.Passes[p].Label} | {batch} | {(p == 0 ? Rate(batch, stylise) : "—")} | {Rate(batch, network)} | {(onnx is { } ms ? Rate(batch, ms) : "—")} | {SpeedUp(network, onnx)} |"));
+                        var first = p == 0;
+                        Console.WriteLine(
+                            Invariant($"| {family.Passes[p].Label} | {batch} | {(first ? Rate(batch, stylise) : "—")} | {(first && styliseOnnx is { } so ? Rate(batch, so) : "—")} ")
+                            + Invariant($"| {Rate(batch, network)} | {(onnx is { } ms ? Rate(batch, ms) : "—")} | {SpeedUp(network, onnx)} |"));
                     }
                 }
             }
@@ -216,8 +226,15 @@ internal static class FeedForwardBenchmark
         }
 
         var network = Median(() => Forward(pass, input), options);
-        using var value = OrtValue.CreateTensorValueFromMemory(data, input.shape);
-        return (network, Median(() => runner.Run(value), options), delta);
+        var values = runner.Inputs(data, input.shape);
+        try
+        {
+            return (network, Median(() => runner.Run(values), options), delta);
+        }
+        finally
+        {
+            values.ForEach(v => v.Dispose());
+        }
     }
 
     private static void Forward(NetworkPass pass, Tensor input)
@@ -258,6 +275,8 @@ internal static class FeedForwardBenchmark
         var scale = (double)styleSize / Math.Max(painting.Width, painting.Height);
         return (content.ToPlanar(), painting.Resize(Math.Max(1, (int)Math.Round(painting.Width * scale)), Math.Max(1, (int)Math.Round(painting.Height * scale))));
     }
+
+    private static double Difference(float[] expected, float[] actual) => expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
 
     private static string Ms(double ms) => ms.ToString(ms < 10 ? "F2" : ms < 100 ? "F1" : "F0", CultureInfo.InvariantCulture);
 

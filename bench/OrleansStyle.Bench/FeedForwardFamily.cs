@@ -1,5 +1,6 @@
 using System.Globalization;
-using OrleansStyle.Bench.Onnx;
+using Google.Protobuf;
+using OrleansStyle.Neural.Onnx;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.FeedForward;
@@ -12,9 +13,10 @@ namespace OrleansStyle.Bench;
 
 /// <summary>
 /// A model under test: its <see cref="IStyleModel"/> (what the farm calls), the regions it renders and its network
-/// passes. A transformer renders trained style 0 (one-hot, so its ONNX graph folds conditional instance norm into
-/// plain γ/β). An AdaIN model renders one style image; its passes are the whole network (encoder, AdaIN with the
-/// style statistics computed once, decoder) and the decoder alone, the part that has an ONNX graph.
+/// passes. A transformer renders trained style 0 (a one-hot row of the product's graph's style weights). An AdaIN model renders one style image; its passes are the whole network (encoder, AdaIN with the
+/// style statistics computed once, decoder) and the decoder alone, the part that has an ONNX graph. With ONNX on,
+/// <see cref="OnnxModel"/> is a second copy of the model whose network passes run on ONNX Runtime (the product path
+/// after; <see cref="Model"/> is before).
 /// </summary>
 internal sealed class FeedForwardFamily : IDisposable
 {
@@ -35,12 +37,15 @@ internal sealed class FeedForwardFamily : IDisposable
 
     public IStyleModel Model { get; }
 
+    /// <summary>The same model with <see cref="OnnxExport.UseOnnxRuntime"/>; null with --no-onnx.</summary>
+    public IStyleModel? OnnxModel { get; private set; }
+
     public IReadOnlyList<FeedForwardRegion> Regions { get; }
 
     public IReadOnlyList<NetworkPass> Passes { get; private set; } = [];
 
     /// <summary>A random-weight network from a spec such as <c>johnson-w16:4</c> (4 styles) or <c>adain-w32</c>.</summary>
-    public static FeedForwardFamily Random(string spec, int seed, Lazy<ResNet18Features> encoder, PlanarImage style, bool onnx)
+    public static FeedForwardFamily Random(string spec, int seed, Lazy<ResNet18Features> encoder, PlanarImage style, bool onnx, int threads)
     {
         var parts = spec.Split(':');
         var name = parts[0];
@@ -64,7 +69,7 @@ internal sealed class FeedForwardFamily : IDisposable
             }
 
             var info = new StyleModelInfo(styles == 1 ? StyleModelKind.Single : StyleModelKind.Multi, architecture.Name, [.. Enumerable.Range(0, styles).Select(i => $"style{i}")]);
-            return Create(Label(name, styles), source, new TransformerStyleModel(network, info), style, onnx);
+            return Create(Label(name, styles), source, new TransformerStyleModel(network, info), style, onnx, threads, encoder);
         }
 
         if (AdaInArchitecture.TryParse(name, "layer2", out var adain))
@@ -72,18 +77,18 @@ internal sealed class FeedForwardFamily : IDisposable
             var decoder = new AdaInDecoder(adain);
             decoder.Initialize(new Generator((ulong)seed));
             var info = new StyleModelInfo(StyleModelKind.AdaIn, adain.Name, []) { EncoderTap = adain.EncoderTap };
-            return Create(name, source, new AdaInStyleModel(encoder.Value, decoder, info), style, onnx);
+            return Create(name, source, new AdaInStyleModel(encoder.Value, decoder, info), style, onnx, threads, encoder);
         }
 
         throw new ArgumentException($"Unknown family '{spec}': use johnson-wW[-rB][:styles] or adain-wW.");
     }
 
     /// <summary>A trained model file.</summary>
-    public static FeedForwardFamily Load(string path, Lazy<ResNet18Features> encoder, PlanarImage style, bool onnx)
+    public static FeedForwardFamily Load(string path, Lazy<ResNet18Features> encoder, PlanarImage style, bool onnx, int threads)
     {
         var info = StyleModelFile.ReadInfo(path);
         var model = StyleModelFile.Load(path, info.Kind == StyleModelKind.AdaIn ? encoder.Value : null);
-        return Create(Label(info.Architecture, info.Styles.Count, info.Kind), Path.GetFileName(path), model, style, onnx);
+        return Create(Label(info.Architecture, info.Styles.Count, info.Kind), Path.GetFileName(path), model, style, onnx, threads, encoder);
     }
 
     public void Dispose()
@@ -93,6 +98,7 @@ internal sealed class FeedForwardFamily : IDisposable
             tensor.Dispose();
         }
 
+        OnnxModel?.Dispose();
         Model.Dispose();
     }
 
@@ -101,7 +107,29 @@ internal sealed class FeedForwardFamily : IDisposable
         : styles == 1 ? string.Create(CultureInfo.InvariantCulture, $"{architecture} (1 style)")
         : string.Create(CultureInfo.InvariantCulture, $"{architecture} ({styles} styles, CIN)");
 
-    private static FeedForwardFamily Create(string name, string source, IStyleModel model, PlanarImage style, bool onnx)
+    private static FeedForwardFamily Create(string name, string source, IStyleModel model, PlanarImage style, bool onnx, int threads, Lazy<ResNet18Features> encoder)
+    {
+        var family = CreatePasses(name, source, model, style, onnx);
+        if (onnx)
+        {
+            // A copy through a model file, as the farm loads it.
+            var copy = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.safetensors");
+            try
+            {
+                model.Save(copy);
+                family.OnnxModel = StyleModelFile.Load(copy, model.Kind == StyleModelKind.AdaIn ? encoder.Value : null);
+                family.OnnxModel.UseOnnxRuntime(new OnnxRuntimeSettings { IntraOpThreads = threads });
+            }
+            finally
+            {
+                File.Delete(copy);
+            }
+        }
+
+        return family;
+    }
+
+    private static FeedForwardFamily CreatePasses(string name, string source, IStyleModel model, PlanarImage style, bool onnx)
     {
         switch (model)
         {
@@ -116,7 +144,7 @@ internal sealed class FeedForwardFamily : IDisposable
                         name,
                         image => image,
                         image => network.forward(image, StyleCondition.OneHot([.. Enumerable.Repeat(0, (int)image.shape[0])], network.Styles)),
-                        onnx ? TransformerOnnxExporter.Export(network, TransformerOnnxExporter.OneHot(0, network.Styles)) : null),
+                        onnx ? TransformerOnnxExporter.Export(network, TransformerGraphKind.Global, OnnxExport.Producer).ToByteArray() : null),
                 ];
                 return family;
             }
@@ -141,7 +169,7 @@ internal sealed class FeedForwardFamily : IDisposable
                         image => image,
                         image => adain.Decoder.forward(Transfer(image))[.., .., ..(int)image.shape[2], ..(int)image.shape[3]],
                         null),
-                    new NetworkPass($"{name} decoder only", Transfer, adain.Decoder.forward, onnx ? AdaInDecoderOnnxExporter.Export(adain.Decoder) : null),
+                    new NetworkPass($"{name} decoder only", Transfer, adain.Decoder.forward, onnx ? AdaInDecoderOnnxExporter.Export(adain.Decoder, OnnxExport.Producer).ToByteArray() : null),
                 ];
                 return family;
             }

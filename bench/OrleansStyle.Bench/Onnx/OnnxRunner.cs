@@ -3,8 +3,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace OrleansStyle.Bench.Onnx;
 
 /// <summary>
-/// An ONNX Runtime CPU session for a one-input, one-output float graph, pinned to <c>threads</c> intra-op threads
-/// (sequential execution, one inter-op thread, all graph optimisations) so it competes with TorchSharp on equal terms.
+/// An ONNX Runtime CPU session for a one-output float graph, pinned to <c>threads</c> intra-op threads (sequential
+/// execution, one inter-op thread, all graph optimisations) so it competes with TorchSharp on equal terms. The first
+/// input takes the image (or features); a transformer graph's <c>styles</c> input gets a one-hot row for style 0.
 /// </summary>
 internal sealed class OnnxRunner : IDisposable
 {
@@ -13,6 +14,7 @@ internal sealed class OnnxRunner : IDisposable
     private readonly RunOptions _run = new();
     private readonly string[] _inputs;
     private readonly string[] _outputs;
+    private readonly int _styles;
 
     public OnnxRunner(byte[] model, int threads)
     {
@@ -34,8 +36,9 @@ internal sealed class OnnxRunner : IDisposable
             throw;
         }
 
-        _inputs = [_session.InputMetadata.Keys.Single()];
+        _inputs = [.. _session.InputMetadata.Keys];
         _outputs = [_session.OutputMetadata.Keys.Single()];
+        _styles = _session.InputMetadata.TryGetValue("styles", out var styles) ? styles.Dimensions[1] : 0;
     }
 
     public static string Version => OrtEnv.Instance().GetVersionString();
@@ -43,15 +46,40 @@ internal sealed class OnnxRunner : IDisposable
     /// <summary>Runs once and copies the output out (for the comparison with TorchSharp).</summary>
     public float[] Run(float[] input, long[] shape)
     {
-        using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var results = _session.Run(_run, _inputs, [value], _outputs);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        var values = Inputs(input, shape);
+        try
+        {
+            using var results = _session.Run(_run, _inputs, values, _outputs);
+            return results[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+        finally
+        {
+            values.ForEach(v => v.Dispose());
+        }
+    }
+
+    /// <summary>The graph's inputs for an image batch (dispose them).</summary>
+    public List<OrtValue> Inputs(float[] input, long[] shape)
+    {
+        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(input, shape) };
+        if (_styles > 0)
+        {
+            var oneHot = new float[shape[0] * _styles];
+            for (var n = 0; n < shape[0]; n++)
+            {
+                oneHot[n * _styles] = 1f;
+            }
+
+            values.Add(OrtValue.CreateTensorValueFromMemory(oneHot, [shape[0], _styles]));
+        }
+
+        return values;
     }
 
     /// <summary>Runs once and drops the output: the timed call, allocation included as on the TorchSharp side.</summary>
-    public void Run(OrtValue input)
+    public void Run(IReadOnlyList<OrtValue> inputs)
     {
-        using var results = _session.Run(_run, _inputs, [input], _outputs);
+        using var results = _session.Run(_run, _inputs, inputs, _outputs);
     }
 
     public void Dispose()

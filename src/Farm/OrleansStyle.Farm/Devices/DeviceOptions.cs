@@ -26,8 +26,9 @@ public sealed class DeviceOptions
     public int MaxBatch { get; set; } = 8;
 
     /// <summary>
-    /// Batch limit on CPU devices. Measured on 2 cores, TorchSharp's per-image throughput falls with the batch
-    /// (9.2 → 6.7 images/s from batch 1 to 8 at 256², docs/benchmarks.md), so CPUs run one tile at a time.
+    /// Batch limit on CPU devices. Measured on 2 cores at 256² (docs/benchmarks.md), batches do not raise the product
+    /// path's throughput on either runtime (TorchSharp 9.2 → 6.7 images/s from batch 1 to 8; ONNX Runtime 2.69, 2.09,
+    /// 2.59 images/s at batch 1, 4, 8 on a loaded machine), so CPUs run one tile at a time at the lowest latency.
     /// </summary>
     public int CpuMaxBatch { get; set; } = 1;
 
@@ -46,6 +47,12 @@ public sealed class DeviceOptions
     /// <summary>Simulated devices: extra time per additional tile in a batch (batches are cheaper per tile).</summary>
     public TimeSpan SimulatedLatencyPerExtraTile { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>Torch intra-op threads for CPU devices; 0 keeps Torch's default (one per core).</summary>
+    /// <summary>
+    /// Intra-op threads for CPU devices, for Torch and for ONNX Runtime sessions; 0 keeps each runtime's default
+    /// (one per core).
+    /// </summary>
     public int CpuThreads { get; set; }
+
+    /// <summary>What runs feed-forward models on CPU devices: ONNX Runtime (default) or Torch.</summary>
+    public CpuRuntime CpuRuntime { get; set; } = CpuRuntime.Onnx;
 }

@@ -58,7 +58,12 @@ public sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
 
         if (options.CpuThreads < 0)
         {
-            problems.Add($"{DeviceOptions.Section}:CpuThreads is {options.CpuThreads}: use 0 (Torch's default) or a positive thread count.");
+            problems.Add($"{DeviceOptions.Section}:CpuThreads is {options.CpuThreads}: use 0 (each runtime's default) or a positive thread count.");
+        }
+
+        if (!Enum.IsDefined(options.CpuRuntime))
+        {
+            problems.Add($"{DeviceOptions.Section}:CpuRuntime is {options.CpuRuntime}: use Onnx (fastest) or Torch.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

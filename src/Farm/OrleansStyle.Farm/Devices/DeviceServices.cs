@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Workers;
+using OrleansStyle.Neural.Onnx;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Farm.Devices;
@@ -58,6 +59,7 @@ public sealed class DeviceServices : IDisposable
             QueueCapacity = options.QueueCapacity,
             ModelMemoryBudgetBytes = options.ModelMemoryBudgetBytes,
             CpuThreads = options.CpuThreads,
+            CpuRuntime = options.CpuRuntime,
         }
         : options;
 
@@ -70,7 +72,10 @@ public sealed class DeviceServices : IDisposable
         }
 
         var device = TorchDevice(descriptor);
-        var cache = new ModelCache(registry, descriptor, device, options.ModelMemoryBudgetBytes, metrics, loggers.CreateLogger<ModelCache>());
+        var onnx = descriptor.Kind == DeviceKind.Cpu && options.CpuRuntime == CpuRuntime.Onnx
+            ? new OnnxRuntimeSettings { IntraOpThreads = options.CpuThreads }
+            : null;
+        var cache = new ModelCache(registry, descriptor, device, options.ModelMemoryBudgetBytes, metrics, loggers.CreateLogger<ModelCache>()) { Onnx = onnx };
         return new TorchTileBackend(cache, device);
     }
 }

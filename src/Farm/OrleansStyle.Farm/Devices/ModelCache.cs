@@ -3,6 +3,7 @@ using OrleansStyle.Farm.Models;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.Onnx;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Farm.Devices;
@@ -10,7 +11,9 @@ namespace OrleansStyle.Farm.Devices;
 /// <summary>
 /// The models loaded on one device, least recently used first out once their weights exceed the budget. Loading
 /// includes a warm-up pass so the first real tile does not pay for allocator and kernel set-up. Used only from the
-/// device's thread. AdaIN models share one ResNet-18 encoder per device, loaded with the first of them.
+/// device's thread. AdaIN models share one ResNet-18 encoder per device, loaded with the first of them. With
+/// <see cref="Onnx"/> set (CPU devices), each model's network passes run on ONNX Runtime sessions the model holds, so
+/// evicting the model frees its sessions.
 /// </summary>
 public sealed partial class ModelCache(
     IModelRegistry registry, DeviceDescriptor descriptor, Device device, long budgetBytes, FarmMetrics metrics, ILogger logger) : IDisposable
@@ -19,6 +22,9 @@ public sealed partial class ModelCache(
     private readonly Dictionary<string, LinkedListNode<Entry>> _byName = new(StringComparer.Ordinal);
     private readonly KeyValuePair<string, object?> _deviceTag = FarmMetrics.DeviceTag(descriptor.Id);
     private FeatureNetwork? _encoder;
+
+    /// <summary>ONNX Runtime settings for the models' network passes; null runs them on Torch.</summary>
+    public OnnxRuntimeSettings? Onnx { get; init; }
 
     public long Bytes { get; private set; }
 
@@ -62,7 +68,21 @@ public sealed partial class ModelCache(
         }
 
         var model = StyleModelFile.Load(path, info.Kind == StyleModelKind.AdaIn ? _encoder : null, device);
-        WarmUp(model);
+        try
+        {
+            if (Onnx is { } onnx)
+            {
+                model.UseOnnxRuntime(onnx);
+            }
+
+            WarmUp(model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
         var entry = new Entry(name, written, bytes, model);
         _byName[name] = _recent.AddFirst(entry);
         Bytes += bytes;
@@ -91,12 +111,16 @@ public sealed partial class ModelCache(
         node.Value.Model.Dispose();
     }
 
+    /// <summary>A small render with the picture's own statistics and one with frozen ones: the two passes tiles take.</summary>
     private static void WarmUp(IStyleModel model)
     {
         var grey = new PlanarImage(64, 64, 3);
         Array.Fill(grey.Data, 0.5f);
         var style = model.Kind == StyleModelKind.AdaIn ? StyleChoice.FromImage(grey) : StyleChoice.Trained(0);
-        model.Stylise(grey, style);
+        FeedForwardRegion[] regions = [FeedForwardRegion.Everywhere(style)];
+        model.Stylise(grey, regions);
+        using var statistics = model.CaptureStatistics(grey, regions);
+        model.Stylise(grey, regions, statistics: statistics);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Model} on {Device} ({Bytes} bytes)")]

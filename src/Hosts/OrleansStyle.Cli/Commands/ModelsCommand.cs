@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace OrleansStyle.Cli.Commands;
 
-/// <summary><c>models list|describe|upload|delete</c>: the gateway's model registry.</summary>
+/// <summary><c>models list|describe|upload|delete</c>: the gateway's model registry; <c>models export</c> (see <see cref="ModelExportCommand"/>).</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
@@ -19,6 +19,7 @@ internal static class ModelsCommand
             The trained models a gateway's farm can render with. Examples:
               orleans-style models list --gateway http://localhost:5080
               orleans-style models upload mine.safetensors --gateway http://localhost:5080 --api-key $KEY
+              orleans-style models export models/multi4.safetensors --onnx -o multi4.onnx
             """)
         {
             GatewayCommand.Create("list", "List the models.", async call =>
@@ -62,6 +63,7 @@ internal static class ModelsCommand
                 AnsiConsole.MarkupLine(Markup.Escape($"Deleted {call.Get(name)}."));
                 return 0;
             }, name),
+            ModelExportCommand.Create(),
         };
     }
 

@@ -2,6 +2,7 @@ using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward;
 using OrleansStyle.Neural.FeedForward.Networks;
 using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.Onnx;
 using OrleansStyle.Neural.Style.Optimization;
 
 namespace OrleansStyle.Cli.Rendering;
@@ -51,6 +52,11 @@ internal sealed class FeedForwardRender(string modelPath)
         if (model is AdaInStyleModel adain)
         {
             adain.Transform = options.Transform;
+        }
+
+        if (model.Device.type == TorchSharp.DeviceType.CPU)
+        {
+            model.UseOnnxRuntime(new OnnxRuntimeSettings()); // as the farm's CPU devices do, and faster
         }
 
         var request = new FeedForwardRequest(content, regionList)

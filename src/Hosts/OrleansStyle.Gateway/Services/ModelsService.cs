@@ -1,8 +1,11 @@
+using Google.Protobuf;
 using Grpc.Core;
 using OrleansStyle.Gateway.Catalog;
 using OrleansStyle.Gateway.Errors;
+using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.V1;
 using OrleansStyle.Neural.FeedForward;
+using OrleansStyle.Neural.Onnx;
 
 namespace OrleansStyle.Gateway.Services;
 
@@ -52,6 +55,29 @@ public sealed class ModelsService(ModelCatalog catalog, ModelStore store) : V1.M
         ArgumentNullException.ThrowIfNull(request);
         store.Delete(request.Name);
         return Task.FromResult(new DeleteModelResponse());
+    }
+
+    /// <summary>Exports on a pool thread (it builds the network) and streams the file in 1 MiB chunks.</summary>
+    public override async Task ExportModel(ExportModelRequest request, IServerStreamWriter<ExportModelResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.Format != ExportFormat.Onnx)
+        {
+            throw GatewayErrors.InvalidArgument(
+                "format", request.Format == ExportFormat.Unspecified ? "choose an export format: EXPORT_FORMAT_ONNX." : $"unknown export format {request.Format}: use EXPORT_FORMAT_ONNX.", "EXPORT_FORMAT");
+        }
+
+        var path = catalog.Resolve(request.Name); // ModelNotFoundException → NOT_FOUND
+        var bytes = await Task.Run(() => OnnxExport.Export(path), context.CancellationToken);
+        await responseStream.WriteAsync(
+            new ExportModelResponse { Header = new ExportModelHeader { Name = request.Name, Format = request.Format, SizeBytes = bytes.Length } }, context.CancellationToken);
+        for (var offset = 0; offset < bytes.Length; offset += GatewayOptions.MaxChunkBytes)
+        {
+            var chunk = ByteString.CopyFrom(bytes, offset, Math.Min(GatewayOptions.MaxChunkBytes, bytes.Length - offset));
+            await responseStream.WriteAsync(new ExportModelResponse { Chunk = chunk }, context.CancellationToken);
+        }
     }
 
     private ModelInfo Describe(string name)

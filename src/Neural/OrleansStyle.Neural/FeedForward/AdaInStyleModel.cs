@@ -1,6 +1,7 @@
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.FeedForward.Networks;
+using OrleansStyle.Neural.Onnx;
 using OrleansStyle.Neural.Serialization;
 using OrleansStyle.Neural.Tensors;
 using TorchSharp;
@@ -47,6 +48,9 @@ public sealed class AdaInStyleModel : IStyleModel
     }
 
     public FeatureNetwork Encoder { get; }
+
+    /// <summary>Set by <see cref="OnnxExport.UseOnnxRuntime"/>: the encoder and decoder run on ONNX Runtime.</summary>
+    internal AdaInOnnxNetwork? Onnx { get; set; }
 
     public AdaInDecoder Decoder { get; }
 
@@ -162,6 +166,7 @@ public sealed class AdaInStyleModel : IStyleModel
 
     public void Dispose()
     {
+        Onnx?.Dispose();
         Decoder.Dispose();
         if (_ownsEncoder)
         {
@@ -170,11 +175,11 @@ public sealed class AdaInStyleModel : IStyleModel
     }
 
     /// <summary>Encoder features at the tap, [N, C, ⌈H/s⌉, ⌈W/s⌉].</summary>
-    internal Tensor Encode(Tensor image) => Encoder.Extract(image, [Tap])[Tap];
+    internal Tensor Encode(Tensor image) => Onnx is { } onnx ? onnx.Encode(image) : Encoder.Extract(image, [Tap])[Tap];
 
     /// <summary>Decodes features and crops to the image size.</summary>
     internal Tensor Decode(Tensor features, long height, long width) =>
-        Decoder.forward(features)[.., .., ..(int)height, ..(int)width];
+        (Onnx is { } onnx ? onnx.Decode(features) : Decoder.forward(features))[.., .., ..(int)height, ..(int)width];
 
     /// <summary>
     /// AdaIN of the content features towards each region's style mixture: t_r = Σ_k w_k AdaIN(f; μ_r, σ_r → μ_k, σ_k)

@@ -1,5 +1,6 @@
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward.Networks;
+using OrleansStyle.Neural.Onnx;
 using OrleansStyle.Neural.Serialization;
 using OrleansStyle.Neural.Tensors;
 using TorchSharp;
@@ -47,6 +48,9 @@ public sealed class TransformerStyleModel : IStyleModel
 
     /// <summary>Reflection padding rendered around every picture and cropped away (see <see cref="FeedForward.BorderPadding"/>); 0 renders as is.</summary>
     public int BorderPadding { get; set; } = FeedForward.BorderPadding.DefaultPixels;
+
+    /// <summary>Set by <see cref="OnnxExport.UseOnnxRuntime"/>: renders run the network on ONNX Runtime.</summary>
+    internal TransformerOnnxNetwork? Onnx { get; set; }
 
     public PlanarImage Stylise(PlanarImage content, IReadOnlyList<FeedForwardRegion> regions, float alpha = 1f, NormStatistics? statistics = null)
     {
@@ -123,12 +127,18 @@ public sealed class TransformerStyleModel : IStyleModel
 
     public IEnumerable<SafeTensor> Export() => ModuleWeights.Export(Network);
 
-    public void Dispose() => Network.Dispose();
+    public void Dispose()
+    {
+        Onnx?.Dispose();
+        Network.Dispose();
+    }
 
     /// <summary>The network's output, blended back to the input where no region reaches.</summary>
     internal Tensor Render(Tensor input, StyleCondition condition, Tensor? coverage, NormStatistics? statistics)
     {
-        var output = Network.forward(input, condition, statistics);
+        var output = Onnx is { } onnx && TransformerOnnxNetwork.CanRun(statistics)
+            ? onnx.Forward(input, condition, statistics)
+            : Network.forward(input, condition, statistics);
         return coverage is null ? output : input.add(output.sub(input).mul(coverage));
     }
 

@@ -33,6 +33,9 @@ public sealed class NormStatistics : IDisposable
 
     public int Count => _points.Count;
 
+    /// <summary>Batched statistics where some samples normalise with their own statistics (see <see cref="Stack"/>).</summary>
+    internal bool MixesOwnRows => _ownRows is not null;
+
     /// <summary>An empty instance that a capture run fills.</summary>
     public static NormStatistics StartCapture() => new(recording: true);
 

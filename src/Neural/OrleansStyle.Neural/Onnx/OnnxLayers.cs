@@ -1,7 +1,7 @@
-using static OrleansStyle.Bench.Onnx.OnnxGraphBuilder;
+using static OrleansStyle.Neural.Onnx.OnnxGraphBuilder;
 using static TorchSharp.torch;
 
-namespace OrleansStyle.Bench.Onnx;
+namespace OrleansStyle.Neural.Onnx;
 
 /// <summary>The neural layer's building blocks (ConvLayer, instance norm, nearest ×2 upsampling) as ONNX nodes.</summary>
 internal static class OnnxLayers
