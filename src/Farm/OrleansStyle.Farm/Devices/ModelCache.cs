@@ -20,7 +20,14 @@ public sealed partial class ModelCache(
     private readonly KeyValuePair<string, object?> _deviceTag = FarmMetrics.DeviceTag(descriptor.Id);
     private FeatureNetwork? _encoder;
 
-    public long Bytes { get; private set; }
+    private long _bytes;
+
+    /// <summary>Bytes of the loaded models' files; read from other threads for metrics, so kept with volatile access.</summary>
+    public long Bytes
+    {
+        get => Volatile.Read(ref _bytes);
+        private set => Volatile.Write(ref _bytes, value);
+    }
 
     public int Count => _byName.Count;
 
