@@ -127,7 +127,7 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
         // Prometheus needs no key for /metrics, which also lives only on the telemetry port.
         using var metrics = await http.GetAsync(new Uri(telemetry, "/metrics"));
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-        Assert.Contains("orleansstyle_queue_capacity", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("dotnet_process_memory_working_set_bytes", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static HttpClient Http11() => new()

@@ -71,6 +71,7 @@ public sealed class DeviceServices : IDisposable
 
         var device = TorchDevice(descriptor);
         var cache = new ModelCache(registry, descriptor, device, options.ModelMemoryBudgetBytes, metrics, loggers.CreateLogger<ModelCache>());
+        cache.PublishCounters();
         return new TorchTileBackend(cache, device);
     }
 }

@@ -20,6 +20,14 @@ public sealed partial class ModelCache(
     private readonly KeyValuePair<string, object?> _deviceTag = FarmMetrics.DeviceTag(descriptor.Id);
     private FeatureNetwork? _encoder;
 
+    /// <summary>Counts start at zero, so a dashboard's rate() of them exists before the first load or eviction.</summary>
+    public void PublishCounters()
+    {
+        metrics.ModelLoads.Add(0, _deviceTag);
+        metrics.ModelHits.Add(0, _deviceTag);
+        metrics.ModelEvictions.Add(0, _deviceTag);
+    }
+
     private long _bytes;
 
     /// <summary>Bytes of the loaded models' files; read from other threads for metrics, so kept with volatile access.</summary>
