@@ -130,6 +130,73 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
         Assert.Contains("dotnet_process_memory_working_set_bytes", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_job_is_one_trace_from_the_callers_span_through_the_coordinator_to_each_tile_on_its_worker()
+    {
+        await using var gateway = await GatewayHost.StartAsync(new GatewayHostOptions
+        {
+            Models = m => m.Directory = GatewayFixtures.ModelDirectory,
+            Devices = d => d.Devices = ["sim:0", "sim:1"],
+            Gateway = g => g.ApiKeys = new() { [GatewayServer.Caller] = GatewayServer.ApiKey },
+        });
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) || source.Name == "Microsoft.AspNetCore",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var source = new System.Diagnostics.ActivitySource("OrleansStyle.Tests");
+        using var sourceListener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s == source,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(sourceListener);
+
+        using var channel = GrpcChannel.ForAddress(gateway.Address);
+        var header = RenderCalls.MultiHeader();
+        header.TileSize = 128;
+        System.Diagnostics.ActivityTraceId trace;
+        RenderOutcome outcome;
+        using (var caller = source.StartActivity("render")!)
+        {
+            trace = caller.TraceId;
+            outcome = await RenderCalls.RenderAsync(
+                new Render.RenderClient(channel), header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("yellow_flower", 256, 192))));
+        }
+
+        Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
+        var tiles = await Eventually.Until(
+            () => spans.Where(s => s.TraceId == trace && s.DisplayName.Contains("IDeviceWorkerGrain", StringComparison.Ordinal)).Select(s => s.DisplayName).ToList(),
+            names => names.Count >= outcome.Summary.Job.TilesTotal,
+            "a worker span in the caller's trace for every tile");
+        var names = spans.Where(s => s.TraceId == trace).Select(s => s.DisplayName).ToHashSet();
+        Assert.Contains(names, n => n.Contains("IRenderJobGrain", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("POST", StringComparison.Ordinal) || n.Contains("Render/Render", StringComparison.Ordinal));
+        Assert.True(tiles.Count >= outcome.Summary.Job.TilesTotal, string.Join(", ", names));
+    }
+
+    [Theory]
+    [InlineData(70000, null, "grpc", "Port is 70000")]
+    [InlineData(0, "localhost:4317", "grpc", "OtlpEndpoint is 'localhost:4317'")]
+    [InlineData(0, "http://collector:4318", "http", "OtlpProtocol is 'http'")]
+    public void Bad_telemetry_settings_are_refused_with_the_setting_to_fix(int port, string? endpoint, string protocol, string problem)
+    {
+        var options = new Farm.Telemetry.TelemetryOptions
+        {
+            Port = port,
+            OtlpEndpoint = endpoint is null ? null : new Uri(endpoint, UriKind.RelativeOrAbsolute),
+            OtlpProtocol = protocol,
+        };
+
+        var result = new Farm.Telemetry.TelemetryOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains($"OrleansStyle:Telemetry:{problem}", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static HttpClient Http11() => new()
     {
         DefaultRequestVersion = HttpVersion.Version11,
