@@ -40,14 +40,14 @@ public sealed class FarmMetrics : IDisposable
         Jobs = _meter.CreateUpDownCounter<long>("orleansstyle.jobs", "{job}", "Jobs that have not finished, by state (receiving, running).");
         JobsFinished = _meter.CreateCounter<long>("orleansstyle.jobs.finished", "{job}", "Jobs that ended, by state (completed, failed, cancelled).");
         _meter.CreateObservableGauge(
-            "orleansstyle.queue.depth", () => Observe(q => q.Depth), "{tile}", "Tiles waiting or running on a device: what the autoscaler scales on.");
+            "orleansstyle.queue.depth", () => Measure(q => q.Depth), "{tile}", "Tiles waiting or running on a device: what the autoscaler scales on.");
         _meter.CreateObservableGauge(
-            "orleansstyle.queue.capacity", () => Observe(q => q.Capacity), "{tile}", "Tiles a device accepts before it refuses more.");
+            "orleansstyle.queue.capacity", () => Measure(q => q.Capacity), "{tile}", "Tiles a device accepts before it refuses more.");
         _meter.CreateObservableCounter(
-            "orleansstyle.device.busy.time", () => Observe(q => q.BusyTime.TotalSeconds), "s",
+            "orleansstyle.device.busy.time", () => Measure(q => q.BusyTime.TotalSeconds), "s",
             "Seconds a device spent running batches; its rate is the device's busy fraction.");
         _meter.CreateObservableGauge(
-            "orleansstyle.model.cache.size", () => Observe(q => q.ModelBytes), "By", "Bytes of model weights held on a device.");
+            "orleansstyle.model.cache.size", () => Measure(q => q.ModelBytes), "By", "Bytes of model weights held on a device.");
     }
 
     public Counter<long> Tiles { get; }
@@ -91,7 +91,7 @@ public sealed class FarmMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private IEnumerable<Measurement<T>> Observe<T>(Func<DeviceQueue, T> read)
+    private IEnumerable<Measurement<T>> Measure<T>(Func<DeviceQueue, T> read)
         where T : struct =>
         [.. _queues.Keys.Select(q => new Measurement<T>(read(q), DeviceTag(q.Device.Id)))];
 }
