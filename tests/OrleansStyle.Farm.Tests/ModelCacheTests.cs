@@ -51,9 +51,9 @@ public sealed class ModelCacheTests
         Assert.Equal(["c", "a"], cache.Loaded);
         Assert.True(cache.Bytes <= (2 * size) + 1);
         listener.RecordObservableInstruments();
-        Assert.Equal(3, counts.GetValueOrDefault("orleansstyle.models.loads"));
-        Assert.Equal(1, counts.GetValueOrDefault("orleansstyle.models.hits"));
-        Assert.Equal(1, counts.GetValueOrDefault("orleansstyle.models.evictions"));
+        Assert.Equal(3, counts.GetValueOrDefault("orleansstyle.model.loads"));
+        Assert.Equal(1, counts.GetValueOrDefault("orleansstyle.model.hits"));
+        Assert.Equal(1, counts.GetValueOrDefault("orleansstyle.model.evictions"));
         Assert.Throws<ModelNotFoundException>(() => cache.Get("../a"));
         Assert.Throws<ModelNotFoundException>(() => cache.Get("missing"));
     }

@@ -4,7 +4,7 @@ using OrleansStyle.Farm.Devices;
 namespace OrleansStyle.Farm.Tests;
 
 /// <summary>
-/// Counts the tiles one silo's device queues refused (its <see cref="FarmMetrics.Rejected"/> counter). Listens to that
+/// Counts the tiles one silo's device queues refused (its <see cref="FarmMetrics.Tiles"/> counter with status <c>rejected</c>). Listens to that
 /// instrument only, so other meters of the same name in the process do not count.
 /// </summary>
 internal sealed class RefusalCounter : IDisposable
@@ -16,12 +16,21 @@ internal sealed class RefusalCounter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument, metrics.Rejected))
+            if (ReferenceEquals(instrument, metrics.Tiles))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "status", Value: "rejected" })
+                {
+                    Interlocked.Add(ref _count, value);
+                }
+            }
+        });
         _listener.Start();
     }
 

@@ -5,6 +5,7 @@ using OrleansStyle.Cli;
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Telemetry;
 using OrleansStyle.Farm.Training;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Shutdown;
@@ -25,6 +26,7 @@ public sealed partial class ManifestTests
         ["Models"] = typeof(ModelRegistryOptions),
         ["Training"] = typeof(FarmTrainingOptions),
         ["Gateway"] = typeof(GatewayOptions),
+        ["Telemetry"] = typeof(TelemetryOptions),
     };
 
     [Fact]
@@ -68,6 +70,134 @@ public sealed partial class ManifestTests
         Assert.True(waits > grace + GatewayDrain.StopAllowance, $"terminationGracePeriodSeconds {waits.TotalSeconds} leaves no time for a {grace.TotalSeconds} s drain and leaving the cluster");
     }
 
+    [Fact]
+    public void Every_manifest_loads_strictly_into_the_kubernetes_models()
+    {
+        var files = Directory.EnumerateFiles(K8sDirectory(), "*.yaml", SearchOption.AllDirectories).ToList();
+        Assert.Contains(files, f => f.EndsWith("networkpolicy.yaml", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file);
+            var loaded = KubernetesModels.LoadStrictly(text);
+            Assert.True(loaded.Count == DocumentStart().Matches(text).Count + 1, $"{Path.GetFileName(file)}: {loaded.Count} objects for its documents");
+            Assert.DoesNotContain(loaded, o => o is null);
+        }
+
+        // The loader is strict: a misspelt field is an error, not a silently dropped setting.
+        var gateway = File.ReadAllText(Path.Combine(K8sDirectory(), "gateway.yaml"));
+        var misspelt = gateway.Replace("  replicas: 2", "  replica: 2", StringComparison.Ordinal);
+        Assert.NotEqual(gateway, misspelt);
+        Assert.ThrowsAny<YamlDotNet.Core.YamlException>(() => KubernetesModels.LoadStrictly(misspelt));
+    }
+
+    [Fact]
+    public async Task Kustomize_renders_every_resource_with_the_grafana_dashboard()
+    {
+        var rendered = await Kubectl("kustomize", K8sDirectory());
+
+        var objects = KubernetesModels.LoadStrictly(rendered);
+        Assert.Contains(objects, o => o is KubernetesModels.ScaledObject { Metadata.Name: "silo-gpu" });
+        Assert.Equal(3, objects.OfType<k8s.Models.V1NetworkPolicy>().Count());
+        var dashboard = Assert.Single(objects.OfType<k8s.Models.V1ConfigMap>(), c => c.Metadata.Name == "orleansstyle-grafana-dashboard");
+        Assert.Equal("1", dashboard.Metadata.Labels["grafana_dashboard"]);
+        using var json = System.Text.Json.JsonDocument.Parse(dashboard.Data["orleansstyle.json"]);
+        Assert.NotEmpty(json.RootElement.GetProperty("panels").EnumerateArray());
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_the_port_the_hosts_serve_metrics_on()
+    {
+        var deployments = Manifests().SelectMany(KubernetesModels.LoadStrictly).OfType<k8s.Models.V1Deployment>()
+            .Where(d => d.Metadata.Name is "gateway" or "silo-gpu").ToList();
+
+        Assert.Equal(2, deployments.Count);
+        Assert.All(deployments, deployment =>
+        {
+            var pod = deployment.Spec.Template;
+            var container = Assert.Single(pod.Spec.Containers);
+            var setting = Assert.Single(container.Env, e => e.Name == $"OrleansStyle__Telemetry__{nameof(TelemetryOptions.Port)}");
+            var options = new TelemetryOptions { Port = int.Parse(setting.Value, System.Globalization.CultureInfo.InvariantCulture) };
+            Assert.False(new TelemetryOptionsValidator().Validate(null, options).Failed);
+            Assert.Equal(setting.Value, pod.Metadata.Annotations["prometheus.io/port"]);
+            Assert.Contains(container.Ports, p => p.Name == "metrics" && p.ContainerPort == options.Port);
+        });
+    }
+
+    /// <summary>The metric names a PromQL expression uses (the farm's, Orleans', ASP.NET Core's and the runtime's).</summary>
+    internal static IEnumerable<string> MetricNames(string promql) => MetricName().Matches(promql).Select(m => m.Value);
+
+    /// <summary>What the Grafana dashboard and the autoscalers query.</summary>
+    internal static IReadOnlyList<string> MetricsTheManifestsUse()
+    {
+        var expressions = new List<string>();
+        using (var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(K8sDirectory(), "grafana", "orleansstyle.json"))))
+        {
+            CollectExpressions(dashboard.RootElement, expressions);
+        }
+
+        var scaledObject = KubernetesModels.LoadStrictly(File.ReadAllText(Path.Combine(K8sDirectory(), "autoscaling.yaml"))).OfType<KubernetesModels.ScaledObject>().Single();
+        expressions.AddRange(scaledObject.Spec.Triggers.Select(t => t.Metadata["query"]));
+        var hpa = KubernetesModels.LoadStrictly(File.ReadAllText(Path.Combine(K8sDirectory(), "alternatives", "hpa-prometheus-adapter.yaml")))
+            .OfType<k8s.Models.V2HorizontalPodAutoscaler>().Single();
+        expressions.AddRange(hpa.Spec.Metrics.Select(m => m.Pods.Metric.Name));
+        return [.. expressions.SelectMany(MetricNames).Distinct(StringComparer.Ordinal)];
+    }
+
+    internal static string K8sPath(params string[] parts) => Path.Combine([K8sDirectory(), .. parts]);
+
+    private static void CollectExpressions(System.Text.Json.JsonElement element, List<string> into)
+    {
+        if (element.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name == "expr" && property.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    into.Add(property.Value.GetString()!);
+                }
+                else
+                {
+                    CollectExpressions(property.Value, into);
+                }
+            }
+        }
+        else if (element.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                CollectExpressions(item, into);
+            }
+        }
+    }
+
+    private static async Task<string> Kubectl(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception missing)
+        {
+            throw new InvalidOperationException("This test needs kubectl on PATH (apt-get install kubernetes-client; .ci/run does).", missing);
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}");
+            return await output;
+        }
+    }
+
     private static IEnumerable<string> Manifests() => Directory.EnumerateFiles(K8sDirectory(), "*.yaml").Select(File.ReadAllText);
 
     private static string K8sDirectory()
@@ -82,6 +212,12 @@ public sealed partial class ManifestTests
 
         throw new DirectoryNotFoundException("The repository root (OrleansStyle.sln) is not above the test binaries.");
     }
+
+    [GeneratedRegex(@"^---\s*$", RegexOptions.Multiline)]
+    private static partial Regex DocumentStart();
+
+    [GeneratedRegex(@"\b(?:orleansstyle|orleans|http_server|kestrel|dotnet)_[a-z0-9_]+\b")]
+    private static partial Regex MetricName();
 
     [GeneratedRegex(@"(?<name>OrleansStyle__[A-Za-z]+__[A-Za-z]+(__[A-Za-z0-9_-]+)?)")]
     private static partial Regex SettingName();

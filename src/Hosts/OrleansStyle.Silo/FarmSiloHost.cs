@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,13 +11,14 @@ namespace OrleansStyle.Silo;
 /// <summary>
 /// A farm silo configured from <c>appsettings.json</c>, environment variables (<c>OrleansStyle__Cluster__Redis</c>)
 /// and command-line arguments (<c>--OrleansStyle:Devices:Devices:0=cuda:0</c>). Inside Kubernetes (the API server's
-/// variables are set) it also uses Orleans' Kubernetes hosting: pod name and IP, and dead pods' silos removed.
+/// variables are set) it also uses Orleans' Kubernetes hosting: pod name and IP, and dead pods' silos removed. It
+/// serves <c>/metrics</c> over HTTP/1.1 on <c>OrleansStyle:Telemetry:Port</c>.
 /// </summary>
 public static partial class FarmSiloHost
 {
     public static IHost Build(string[] args, Action<IHostApplicationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
         var cluster = new FarmClusterOptions();
         builder.Configuration.GetSection(FarmClusterOptions.Section).Bind(cluster);
@@ -32,8 +34,11 @@ public static partial class FarmSiloHost
 
             silo.AddRenderFarm(builder.Configuration);
         });
+        builder.AddSiloTelemetry();
         builder.Services.AddHostedService<StartupReport>();
-        return builder.Build();
+        var app = builder.Build();
+        app.MapSiloTelemetry();
+        return app;
     }
 
     /// <summary>Says once, at start, what this silo offers: the first thing an operator looks for in its log.</summary>

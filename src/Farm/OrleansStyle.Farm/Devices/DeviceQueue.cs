@@ -26,6 +26,7 @@ public sealed partial class DeviceQueue : IDisposable
     private int _count;
     private long _rendered;
     private long _largestBatch;
+    private long _busyTicks;
 
     public DeviceQueue(DeviceDescriptor device, ITileBackend backend, DeviceOptions options, FarmMetrics metrics, ILogger logger)
     {
@@ -37,9 +38,20 @@ public sealed partial class DeviceQueue : IDisposable
         _deviceTag = FarmMetrics.DeviceTag(device.Id);
         _thread = new Thread(Run) { IsBackground = true, Name = $"device {device.Id}" };
         _thread.Start();
+        metrics.Observe(this);
     }
 
     public DeviceDescriptor Device { get; }
+
+    /// <summary>Items waiting or running now.</summary>
+    public int Depth => Volatile.Read(ref _count);
+
+    public int Capacity => _options.QueueCapacity;
+
+    /// <summary>Time the device spent running batches since the queue started.</summary>
+    public TimeSpan BusyTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
+
+    public long ModelBytes => _backend.ModelBytes;
 
     public WorkerLoad Load => new(Volatile.Read(ref _count), _options.QueueCapacity, Interlocked.Read(ref _rendered), Interlocked.Read(ref _largestBatch));
 
@@ -70,6 +82,7 @@ public sealed partial class DeviceQueue : IDisposable
 
     public void Dispose()
     {
+        _metrics.Forget(this);
         _stopping.Cancel();
         lock (_gate)
         {
@@ -103,7 +116,11 @@ public sealed partial class DeviceQueue : IDisposable
         {
             if (_count >= _options.QueueCapacity)
             {
-                _metrics.Rejected.Add(1, _deviceTag);
+                if (item is TileItem refused)
+                {
+                    _metrics.Tiles.Add(1, _deviceTag, FarmMetrics.ModelTag(refused.Work.Model), FarmMetrics.StatusTag("rejected"));
+                }
+
                 throw new DeviceOverloadedException(
                     $"Device {Device.Id} is full ({_count} of {_options.QueueCapacity} tiles queued or running); retry later or on another worker.");
             }
@@ -132,6 +149,10 @@ public sealed partial class DeviceQueue : IDisposable
         }
 
         item.Cancel();
+        if (item is TileItem tile)
+        {
+            _metrics.Tiles.Add(1, _deviceTag, FarmMetrics.ModelTag(tile.Work.Model), FarmMetrics.StatusTag("cancelled"));
+        }
     }
 
     private void Run()
@@ -238,6 +259,12 @@ public sealed partial class DeviceQueue : IDisposable
             }
 
             var tiles = batch.Cast<TileItem>().ToList();
+            var modelTag = FarmMetrics.ModelTag(tiles[0].Work.Model);
+            foreach (var tile in tiles)
+            {
+                _metrics.QueueDuration.Record(Stopwatch.GetElapsedTime(tile.Enqueued, started).TotalSeconds, _deviceTag, modelTag);
+            }
+
             var pixels = _backend.Render([.. tiles.Select(t => t.Work)], token.Token);
             var elapsed = Stopwatch.GetElapsedTime(started);
             var queued = Volatile.Read(ref _count) - tiles.Count;
@@ -248,8 +275,9 @@ public sealed partial class DeviceQueue : IDisposable
 
             Interlocked.Add(ref _rendered, tiles.Count);
             InterlockedMax(ref _largestBatch, tiles.Count);
-            _metrics.TilesRendered.Add(tiles.Count, _deviceTag);
-            _metrics.BatchSize.Record(tiles.Count, _deviceTag);
+            _metrics.Tiles.Add(tiles.Count, _deviceTag, modelTag, FarmMetrics.StatusTag("rendered"));
+            _metrics.BatchSize.Record(tiles.Count, _deviceTag, modelTag);
+            _metrics.ComputeDuration.Record(elapsed.TotalSeconds, _deviceTag, modelTag);
             LogBatch(_logger, Device.Id, tiles.Count, batch[0].BatchKey, elapsed.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (batch.All(i => i.CancellationToken.IsCancellationRequested) || _stopping.IsCancellationRequested)
@@ -258,6 +286,8 @@ public sealed partial class DeviceQueue : IDisposable
             {
                 item.Cancel();
             }
+
+            CountTiles(batch, "cancelled");
         }
         catch (Exception exception)
         {
@@ -266,6 +296,20 @@ public sealed partial class DeviceQueue : IDisposable
             {
                 item.Fail(exception);
             }
+
+            CountTiles(batch, "failed");
+        }
+        finally
+        {
+            Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
+        }
+    }
+
+    private void CountTiles(List<QueuedWork> batch, string status)
+    {
+        foreach (var tile in batch.OfType<TileItem>())
+        {
+            _metrics.Tiles.Add(1, _deviceTag, FarmMetrics.ModelTag(tile.Work.Model), FarmMetrics.StatusTag(status));
         }
     }
 
@@ -302,6 +346,9 @@ public sealed partial class DeviceQueue : IDisposable
     private sealed class TileItem(TileWork work, string batchKey, CancellationToken cancellationToken) : QueuedWork(batchKey, cancellationToken)
     {
         public TileWork Work { get; } = work;
+
+        /// <summary>When the tile entered the queue (<see cref="Stopwatch"/> ticks), for its queue duration.</summary>
+        public long Enqueued { get; } = Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<TileResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

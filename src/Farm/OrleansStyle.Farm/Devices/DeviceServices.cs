@@ -76,6 +76,7 @@ public sealed class DeviceServices : IDisposable
             ? new OnnxRuntimeSettings { IntraOpThreads = options.CpuThreads }
             : null;
         var cache = new ModelCache(registry, descriptor, device, options.ModelMemoryBudgetBytes, metrics, loggers.CreateLogger<ModelCache>()) { Onnx = onnx };
+        cache.PublishCounters();
         return new TorchTileBackend(cache, device);
     }
 }

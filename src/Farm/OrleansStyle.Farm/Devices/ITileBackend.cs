@@ -16,4 +16,7 @@ public interface ITileBackend : IDisposable
     IReadOnlyList<PixelBuffer> Render(IReadOnlyList<TileWork> batch, CancellationToken cancellationToken);
 
     FrozenStatistics CaptureStatistics(StatisticsWork work, CancellationToken cancellationToken);
+
+    /// <summary>Bytes of model weights the backend holds on its device (read from other threads, for metrics).</summary>
+    long ModelBytes => 0;
 }

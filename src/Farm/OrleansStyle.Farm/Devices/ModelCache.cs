@@ -26,7 +26,22 @@ public sealed partial class ModelCache(
     /// <summary>ONNX Runtime settings for the models' network passes; null runs them on Torch.</summary>
     public OnnxRuntimeSettings? Onnx { get; init; }
 
-    public long Bytes { get; private set; }
+    /// <summary>Counts start at zero, so a dashboard's rate() of them exists before the first load or eviction.</summary>
+    public void PublishCounters()
+    {
+        metrics.ModelLoads.Add(0, _deviceTag);
+        metrics.ModelHits.Add(0, _deviceTag);
+        metrics.ModelEvictions.Add(0, _deviceTag);
+    }
+
+    private long _bytes;
+
+    /// <summary>Bytes of the loaded models' files; read from other threads for metrics, so kept with volatile access.</summary>
+    public long Bytes
+    {
+        get => Volatile.Read(ref _bytes);
+        private set => Volatile.Write(ref _bytes, value);
+    }
 
     public int Count => _byName.Count;
 

@@ -23,6 +23,8 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
 
     private readonly Dictionary<(ulong Hash, int Width, int Height, int LongSide, ColorControlMode Color), PlanarImage> _styles = [];
 
+    public long ModelBytes => models.Bytes;
+
     public string BatchKey(TileWork work) => work.Method == RenderMethod.Optimize
         ? $"optimize|{work.JobId}|{work.TileIndex}" // each optimisation is its own run
         : $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}";

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansStyle.Imaging;
+using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
@@ -24,6 +25,7 @@ public sealed partial class RenderJobGrain(
     IModelRegistry models,
     WorkerDirectory directory,
     IOptions<JobOptions> options,
+    FarmMetrics metrics,
     ILogger<RenderJobGrain> logger) : Grain, IRenderJobGrain
 {
     private readonly JobOptions _options = options.Value;
@@ -79,6 +81,7 @@ public sealed partial class RenderJobGrain(
         {
             Caller = spec.Caller,
         };
+        metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Receiving));
         LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, _tiling.Count);
         return Task.FromResult(_status);
     }
@@ -250,6 +253,8 @@ public sealed partial class RenderJobGrain(
     private void Start()
     {
         _status = _status! with { State = JobState.Running };
+        metrics.Jobs.Add(-1, FarmMetrics.StateTag(JobState.Receiving));
+        metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Running));
         _clock = Stopwatch.StartNew();
         if (_spec!.Deadline is { } deadline)
         {
@@ -486,8 +491,25 @@ public sealed partial class RenderJobGrain(
         Publish(new TileRendered(_events.Count, tile, rect, pixels, _status));
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // An upload abandoned half-way never finishes: it leaves the count of unfinished jobs with its activation.
+        if (_status is { IsFinished: false } unfinished)
+        {
+            metrics.Jobs.Add(-1, FarmMetrics.StateTag(unfinished.State));
+        }
+
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     private void Finish(JobState state, string? error)
     {
+        if (!_status!.IsFinished)
+        {
+            metrics.Jobs.Add(-1, FarmMetrics.StateTag(_status.State));
+            metrics.JobsFinished.Add(1, FarmMetrics.StateTag(state));
+        }
+
         _status = _status! with { State = state, Error = error, Eta = null };
         LogFinished(logger, JobId, state, _status.TilesDone, _status.TilesTotal, _clock?.Elapsed.TotalSeconds ?? 0, error);
         Publish(new JobFinished(_events.Count, _status));

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansStyle.Gateway.Hosting;
+using OrleansStyle.Gateway.Telemetry;
 using OrleansStyle.Gateway.Options;
 using Spectre.Console;
 
@@ -38,6 +40,10 @@ internal static class ServeCommand
         {
             Description = "Seconds running calls get to finish on SIGTERM or Ctrl+C while new ones are refused (default 30, or OrleansStyle__Gateway__ShutdownGrace); then they end with UNAVAILABLE.",
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "HTTP/1.1 port for /metrics (Prometheus) and /dashboard (Orleans Dashboard, API keys as the Basic password); 0 picks a free one (the default), -1 turns it off.",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log requests and jobs, not only warnings." };
 
         var command = new Command("serve", """
@@ -47,7 +53,7 @@ internal static class ServeCommand
               orleans-style serve --redis redis:6379 --listen 0.0.0.0 --models /models
             """)
         {
-            port, listen, models, styles, trainingData, devices, cluster, redis, clusterId, serviceId, apiKeys, certificate, certificatePassword, grpcWeb, shutdownGrace, verbose,
+            port, listen, models, styles, trainingData, devices, cluster, redis, clusterId, serviceId, apiKeys, certificate, certificatePassword, grpcWeb, shutdownGrace, metricsPort, verbose,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -100,6 +106,7 @@ internal static class ServeCommand
 
                     gateway.StyleDirectory = Path.GetFullPath(parse.GetValue(styles)!);
                 },
+                Telemetry = parse.GetValue(metricsPort) is { } telemetryPort ? t => t.Port = telemetryPort : null,
                 LogLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning,
             };
 
@@ -107,6 +114,10 @@ internal static class ServeCommand
             using var signals = new ShutdownSignals(host);
             AnsiConsole.MarkupLine(
                 $"Gateway on [green]{Markup.Escape(host.Address.ToString())}[/] ({(options.IsEmbedded ? "embedded silo" : options.RedisMembership is not null ? "client of the cluster in Redis" : $"client of {options.ClusterGateways.Count} silo gateway(s)")}, models in {Markup.Escape(modelFolder)}). SIGTERM or Ctrl+C stops it.");
+            if (host.Services.GetRequiredService<TelemetryEndpoint>().Address is { } telemetry)
+            {
+                AnsiConsole.MarkupLine($"Metrics on [green]{Markup.Escape(new Uri(telemetry, "/metrics").ToString())}[/], dashboard on [green]{Markup.Escape(new Uri(telemetry, "/dashboard/").ToString())}[/].");
+            }
 
             // Returns once the drain, Kestrel and the silo or cluster client have stopped.
             await host.WaitForShutdownAsync(cancellationToken);

@@ -12,6 +12,7 @@ using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Shutdown;
+using OrleansStyle.Gateway.Telemetry;
 
 namespace OrleansStyle.Gateway.Hosting;
 
@@ -106,6 +107,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
             options.Gateway?.Invoke(gateway);
         });
+        builder.AddGatewayTelemetry(options);
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.EnableGrpcWeb)
@@ -113,6 +115,7 @@ public sealed class GatewayHost : IAsyncDisposable
             app.UseGrpcWeb();
         }
 
+        app.MapGatewayTelemetry();
         app.MapRenderGateway();
         try
         {

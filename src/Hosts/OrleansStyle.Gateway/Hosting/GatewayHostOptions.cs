@@ -45,6 +45,9 @@ public sealed class GatewayHostOptions
     /// <summary>Training on the embedded silo's devices (where its training photos are).</summary>
     public Action<Farm.Training.FarmTrainingOptions>? Training { get; set; }
 
+    /// <summary>Metrics, traces and the dashboard, after <c>OrleansStyle:Telemetry</c> from configuration.</summary>
+    public Action<Farm.Telemetry.TelemetryOptions>? Telemetry { get; set; }
+
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
     public bool IsEmbedded => ClusterGateways.Count == 0 && RedisMembership is null;

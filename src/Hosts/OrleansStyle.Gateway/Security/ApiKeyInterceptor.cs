@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using OrleansStyle.Gateway.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -15,15 +13,13 @@ namespace OrleansStyle.Gateway.Security;
 public sealed partial class ApiKeyInterceptor : AdmissionInterceptor
 {
     private readonly bool _required;
-    private readonly (string Caller, byte[] Hash)[] _keys;
+    private readonly ApiKeyRing _keys;
     private readonly ILogger<ApiKeyInterceptor> _logger;
 
     public ApiKeyInterceptor(IOptions<GatewayOptions> options, ILogger<ApiKeyInterceptor> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _required = options.Value.RequireApiKey;
-        // Compare hashes in fixed time so the comparison leaks neither the key nor its length.
-        _keys = [.. options.Value.ApiKeys.Select(pair => (pair.Key, SHA256.HashData(Encoding.UTF8.GetBytes(pair.Value))))];
+        _keys = new ApiKeyRing(options);
+        _required = _keys.Required;
         _logger = logger;
     }
 
@@ -37,17 +33,7 @@ public sealed partial class ApiKeyInterceptor : AdmissionInterceptor
         var presented = context.RequestHeaders.GetValue(CallerIdentity.ApiKeyHeader);
         if (presented is { Length: > 0 })
         {
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-            string? caller = null;
-            foreach (var (name, key) in _keys)
-            {
-                if (CryptographicOperations.FixedTimeEquals(hash, key))
-                {
-                    caller = name;
-                }
-            }
-
-            if (caller is not null)
+            if (_keys.Caller(presented) is { } caller)
             {
                 CallerIdentity.Set(context, caller);
                 return;
