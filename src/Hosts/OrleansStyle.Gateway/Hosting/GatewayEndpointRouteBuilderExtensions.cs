@@ -24,6 +24,7 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<ModelsService>(),
             endpoints.MapGrpcService<StylesService>(),
             endpoints.MapGrpcService<TrainingService>(),
+            endpoints.MapGrpcService<FarmService>(),
             endpoints.MapGrpcHealthChecksService(),
         };
         if (options.EnableGrpcWeb)

@@ -12,6 +12,7 @@ using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Shutdown;
+using OrleansStyle.Gateway.Studio;
 
 namespace OrleansStyle.Gateway.Hosting;
 
@@ -48,8 +49,9 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.ListenAddress, options.Port, listen =>
             {
-                // Cleartext gRPC needs HTTP/2 with prior knowledge; TLS negotiates, which also admits gRPC-Web over HTTP/1.1.
-                listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
+                // Both everywhere: browsers (the studio, gRPC-Web) speak HTTP/1.1 to a cleartext origin, while gRPC
+                // clients open cleartext HTTP/2 with prior knowledge, which Kestrel recognises by its preface.
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (tls)
                 {
                     listen.UseHttps(options.CertificatePath!, options.CertificatePassword);
@@ -107,6 +109,7 @@ public sealed class GatewayHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        app.UseStudio();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.EnableGrpcWeb)
         {
             app.UseGrpcWeb();

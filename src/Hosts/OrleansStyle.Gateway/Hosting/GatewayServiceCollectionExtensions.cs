@@ -51,6 +51,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RenderPlanner>();
         services.AddSingleton<JobStreamer>();
         services.AddSingleton<CallerJobLimiter>();
+        services.AddSingleton<CallerJobIndex>();
         services.AddSingleton<FarmRenderCap>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<ApiKeyInterceptor>();
