@@ -25,6 +25,7 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<StylesService>(),
             endpoints.MapGrpcService<TrainingService>(),
             endpoints.MapGrpcService<FarmService>(),
+            endpoints.MapGrpcService<BrowserService>(),
             endpoints.MapGrpcHealthChecksService(),
         };
         if (options.EnableGrpcWeb)

@@ -50,11 +50,15 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.Listen(options.ListenAddress, options.Port, listen =>
             {
                 // Both everywhere: browsers (the studio, gRPC-Web) speak HTTP/1.1 to a cleartext origin, while gRPC
-                // clients open cleartext HTTP/2 with prior knowledge, which Kestrel recognises by its preface.
+                // clients open cleartext HTTP/2 with prior knowledge; TLS negotiates by ALPN.
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (tls)
                 {
                     listen.UseHttps(options.CertificatePath!, options.CertificatePassword);
+                }
+                else
+                {
+                    listen.UseHttp2PriorKnowledgeDetection();
                 }
             });
         });

@@ -79,7 +79,7 @@ public static class GatewayServiceCollectionExtensions
             grpc.Interceptors.Add<DrainInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<RateLimitInterceptor>();
-        });
+        }).AddServiceOptions<Services.BrowserService>(browser => browser.MaxReceiveMessageSize = Services.BrowserService.MaxMessageBytes);
         services.AddGrpcHealthChecks().AddCheck<FarmHealthCheck>("farm").AddCheck<DrainHealthCheck>("drain");
         services.AddGrpcReflection();
         return services;
