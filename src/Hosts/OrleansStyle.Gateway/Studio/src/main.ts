@@ -79,7 +79,7 @@ keyInput.value = sessionStorage.getItem(keyStore) ?? "";
 keyInput.addEventListener("change", () => {
   sessionStorage.setItem(keyStore, keyInput.value.trim());
   say("");
-  void loadCatalog();
+  void refreshCatalog();
 });
 
 // ---- Catalog: models and styles -----------------------------------------------------------------------------------
@@ -98,6 +98,12 @@ function thumbnail(name: string): Promise<string | null> {
     thumbnails.set(name, url);
   }
   return url;
+}
+
+let catalog: Promise<void> = Promise.resolve();
+function refreshCatalog() {
+  catalog = loadCatalog();
+  return catalog;
 }
 
 async function loadCatalog() {
@@ -120,6 +126,7 @@ async function loadCatalog() {
 
 // ---- Render: inputs -----------------------------------------------------------------------------------------------
 let photo: { name: string; data: Uint8Array } | null = null;
+let photoLoading: Promise<void> = Promise.resolve();
 const samples = ["garden", "ladybird", "storm"];
 
 async function usePhoto(name: string, blob: Blob) {
@@ -138,7 +145,8 @@ for (const sample of samples) {
   img.dataset.sample = sample;
   img.addEventListener("click", async () => {
     for (const other of document.querySelectorAll("#samples img")) other.classList.toggle("chosen", other === img);
-    await usePhoto(sample, await (await fetch(img.src)).blob());
+    photoLoading = fetch(img.src).then((r) => r.blob()).then((blob) => usePhoto(sample, blob));
+    await photoLoading;
   });
   $("samples").append(img);
 }
@@ -149,11 +157,11 @@ drop.addEventListener("drop", (e) => {
   e.preventDefault();
   drop.classList.remove("over");
   const file = e.dataTransfer?.files[0];
-  if (file) void usePhoto(file.name, file);
+  if (file) photoLoading = usePhoto(file.name, file);
 });
 $<HTMLInputElement>("photo-file").addEventListener("change", (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];
-  if (file) void usePhoto(file.name, file);
+  if (file) photoLoading = usePhoto(file.name, file);
 });
 
 const method = () => (document.querySelector<HTMLInputElement>("input[name=method]:checked")!.value === "optimize" ? "optimize" : "model");
@@ -243,6 +251,7 @@ $("render-form").addEventListener("submit", (e) => {
 
 async function startRender() {
   if (!photo) return say("Drop a photo or pick a sample first.", true);
+  const signal = begin(); // before anything is awaited, so whenFinished() already means this render
   try {
     const images = [{ part: ImagePart.CONTENT, name: "", data: photo.data }];
     const regions = await buildRegions(images);
@@ -258,16 +267,19 @@ async function startRender() {
       coarseIterations: optimize ? Number($<HTMLInputElement>("coarse").value) : 0,
       refineIterations: optimize ? Number($<HTMLInputElement>("refine").value) : 0,
       outputFormat: OutputFormat.PNG,
-      previewSide: 256,
+      previewSide: previewSide(Number($<HTMLInputElement>("max-side").value)),
       // The job outlives this page: a reload re-attaches from the jobs tab; Cancel cancels it explicitly.
       detachOnDisconnect: true,
     });
-    await watch(api.browser.render({ header, images: images.map((i) => create(ImageChunkSchema, i)) }, { signal: begin() }));
+    await watch(api.browser.render({ header, images: images.map((i) => create(ImageChunkSchema, i)) }, { signal }));
   } catch (error) {
     fail(error);
     end();
   }
 }
+
+/** Previews at most 256 on the long side, and never larger than the picture (the gateway takes 16–1024, 0 for none). */
+const previewSide = (maxSide: number) => (maxSide === 0 ? 256 : maxSide < 16 ? 0 : Math.min(256, maxSide));
 
 function begin(): AbortSignal {
   running?.abort();
@@ -286,7 +298,6 @@ function end() {
   running = null;
   $<HTMLButtonElement>("render").disabled = false;
   $<HTMLButtonElement>("cancel").disabled = true;
-  document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
   finished?.();
 }
 
@@ -397,9 +408,10 @@ async function loadJobs() {
       const attach = el("button", { type: "button", textContent: "Attach" });
       attach.addEventListener("click", () => {
         showTab("render");
+        const signal = begin();
         progress(job.tilesDone, job.tilesTotal, `Attached to ${job.jobId}`);
         currentJob = job.jobId;
-        watch(api.jobs.attachJob({ jobId: job.jobId, outputFormat: OutputFormat.PNG, previewSide: 256 }, { signal: begin() }))
+        watch(api.jobs.attachJob({ jobId: job.jobId, outputFormat: OutputFormat.PNG, previewSide: previewSide(Math.max(job.width, job.height)) }, { signal }))
           .catch((error) => { fail(error); end(); });
       });
       const cancel = el("button", { type: "button", textContent: "Cancel", disabled: job.state !== JobState.RUNNING && job.state !== JobState.RECEIVING });
@@ -426,7 +438,7 @@ function renderLibrary() {
     describe.addEventListener("click", () => api.models.describeModel({ name: model.name }).then(
       (info) => { $("describe").textContent = JSON.stringify({ ...info, fileBytes: Number(info.fileBytes), $typeName: undefined }, null, 2); }, fail));
     const remove = el("button", { type: "button", textContent: "Delete" });
-    remove.addEventListener("click", () => confirm(`Delete model ${model.name}?`) && api.models.deleteModel({ name: model.name }).then(loadCatalog, fail));
+    remove.addEventListener("click", () => confirm(`Delete model ${model.name}?`) && api.models.deleteModel({ name: model.name }).then(refreshCatalog, fail));
     return el("tr", {},
       el("td", { textContent: model.name }), el("td", { textContent: model.kind }), el("td", { textContent: model.architecture }),
       el("td", { textContent: model.styles.join(", ") }), el("td", { textContent: bytes(model.fileBytes) }), el("td", {}, describe, remove));
@@ -436,12 +448,12 @@ function renderLibrary() {
     card.querySelector("label")!.replaceChildren(`${style.name} ${style.width}×${style.height}`);
     card.querySelector("input[type=range]")!.remove();
     const remove = el("button", { type: "button", textContent: "Delete" });
-    remove.addEventListener("click", () => confirm(`Delete style ${style.name}?`) && api.styles.deleteStyle({ name: style.name }).then(loadCatalog, fail));
+    remove.addEventListener("click", () => confirm(`Delete style ${style.name}?`) && api.styles.deleteStyle({ name: style.name }).then(refreshCatalog, fail));
     card.append(remove);
     return card;
   }));
 }
-refreshers.library = loadCatalog;
+refreshers.library = refreshCatalog;
 
 $("model-upload").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -452,7 +464,7 @@ $("model-upload").addEventListener("submit", async (e) => {
       model: new Uint8Array(await file.arrayBuffer()),
     });
     say(`Model ${info.name} uploaded (${info.kind}).`);
-    await loadCatalog();
+    await refreshCatalog();
   } catch (error) {
     fail(error);
   }
@@ -467,7 +479,7 @@ $("style-upload").addEventListener("submit", async (e) => {
       image: new Uint8Array(await file.arrayBuffer()),
     });
     say(`Style ${info.name} added (${info.width}×${info.height}).`);
-    await loadCatalog();
+    await refreshCatalog();
   } catch (error) {
     fail(error);
   }
@@ -521,7 +533,7 @@ async function watchTraining(jobId: string) {
   $<HTMLButtonElement>("train-cancel").disabled = false;
   try {
     for await (const job of api.training.watchTraining({ jobId }, { signal: training.signal })) showTraining(job);
-    await loadCatalog();
+    await refreshCatalog();
   } catch (error) {
     fail(error);
   } finally {
@@ -585,9 +597,11 @@ setInterval(() => {
 // For tests and scripting: the last finished render, and a promise for the render now running.
 Object.assign(window, {
   studio: {
+    ready: () => catalog,
+    photo: () => photoLoading,
     whenFinished: () => whenFinished,
     lastResult: () => lastResult,
   },
 });
 
-void loadCatalog().then(loadFarm);
+void refreshCatalog().then(loadFarm);
