@@ -79,7 +79,7 @@ keyInput.value = sessionStorage.getItem(keyStore) ?? "";
 keyInput.addEventListener("change", () => {
   sessionStorage.setItem(keyStore, keyInput.value.trim());
   say("");
-  void refreshCatalog();
+  void refreshCatalog().then(loadFarm);
 });
 
 // ---- Catalog: models and styles -----------------------------------------------------------------------------------
