@@ -82,8 +82,12 @@ internal sealed class DevToolsSession : IAsyncDisposable
         await loaded.WaitAsync(cancellationToken);
     }
 
-    public async Task<byte[]> ScreenshotAsync(CancellationToken cancellationToken) =>
-        Convert.FromBase64String((await SendAsync("Page.captureScreenshot", new { format = "png" }, cancellationToken)).GetProperty("data").GetString()!);
+    /// <summary>The viewport as PNG, or as JPEG with <paramref name="jpegQuality"/>.</summary>
+    public async Task<byte[]> ScreenshotAsync(CancellationToken cancellationToken, int? jpegQuality = null) =>
+        Convert.FromBase64String((await SendAsync(
+            "Page.captureScreenshot",
+            jpegQuality is { } quality ? new { format = "jpeg", quality } : new { format = "png", quality = 100 },
+            cancellationToken)).GetProperty("data").GetString()!);
 
     public async ValueTask DisposeAsync()
     {

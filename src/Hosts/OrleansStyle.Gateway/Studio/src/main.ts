@@ -571,7 +571,8 @@ async function loadFarm() {
   try {
     const farm = await api.farm.getFarm({});
     const queued = farm.devices.reduce((sum, d) => sum + d.queued, 0);
-    $("farm-summary").textContent = `${farm.devices.length} device${farm.devices.length === 1 ? "" : "s"}, ${queued} tiles queued, ${farm.activeRenders} renders running`;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    $("farm-summary").textContent = `${plural(farm.devices.length, "device")}, ${plural(queued, "tile")} queued, ${plural(farm.activeRenders, "render")} running`;
     $("devices").replaceChildren(...farm.devices.map((d) => el("tr", {},
       el("td", { textContent: d.silo }),
       el("td", { textContent: d.device }),
@@ -590,7 +591,7 @@ function queueBar(queued: number, capacity: number) {
 refreshers.farm = loadFarm;
 setInterval(() => {
   if (document.hidden) return;
-  if (currentTab === "farm") void loadFarm();
+  void loadFarm(); // the header's summary is always shown
   if (currentTab === "jobs") void loadJobs();
 }, 2000);
 
@@ -599,6 +600,7 @@ Object.assign(window, {
   studio: {
     ready: () => catalog,
     photo: () => photoLoading,
+    thumbnails: () => Promise.all(thumbnails.values()),
     whenFinished: () => whenFinished,
     lastResult: () => lastResult,
   },
