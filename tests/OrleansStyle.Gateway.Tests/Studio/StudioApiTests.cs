@@ -92,4 +92,13 @@ public sealed class StudioApiTests(GatewayServer server)
         Assert.True(device.Capacity > 0);
         Assert.InRange(device.Queued, 0, device.Capacity);
     }
+
+    [Fact]
+    public void The_studio_without_grpc_web_is_refused_with_what_to_set()
+    {
+        var result = new Options.GatewayOptionsValidator().Validate(null, new Options.GatewayOptions { EnableGrpcWeb = false, RequireApiKey = false });
+
+        Assert.Contains("EnableGrpcWeb", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.True(new Options.GatewayOptionsValidator().Validate(null, new Options.GatewayOptions { EnableGrpcWeb = false, EnableStudio = false, RequireApiKey = false }).Succeeded);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using OrleansStyle.Gateway.Studio;
 using OrleansStyle.Gateway.V1;
 
@@ -110,5 +109,61 @@ public sealed class StudioTests(GatewayServer gateway)
         var listed = await gateway.Jobs.ListJobsAsync(new ListJobsRequest(), GatewayServer.Key);
         Assert.Contains(listed.Jobs, j => j.JobId == job && j.State == JobState.Completed);
         Assert.True(page.Problems.Count == 0, $"The page reported: {string.Join(" | ", page.Problems)}");
+    }
+
+    [Fact]
+    public async Task A_painting_uploaded_in_the_library_tab_is_listed_with_its_thumbnail()
+    {
+        using var limit = new CancellationTokenSource(Limit);
+        var token = limit.Token;
+        var name = $"studio-{Guid.NewGuid():N}";
+        var file = Path.Combine(Path.GetTempPath(), name + ".png");
+        await File.WriteAllBytesAsync(file, GatewayFixtures.Encode(GatewayFixtures.Painting("the_scream", 200, 150)), token);
+        try
+        {
+            await using var chromium = await HeadlessChromium.StartAsync(token);
+            await using var page = await chromium.OpenPageAsync(token);
+            await page.NavigateAsync(gateway.Host.Address, token);
+            await page.EvaluateAsync(
+                $$"""(() => { const key = document.getElementById('api-key'); key.value = '{{GatewayServer.ApiKey}}'; key.dispatchEvent(new Event('change')); document.querySelector('nav button[data-tab=library]').click(); return studio.ready(); })()""",
+                token);
+
+            // The file chooser, filled as a user's pick would fill it.
+            var document = await page.SendAsync("DOM.getDocument", null, token);
+            var input = await page.SendAsync("DOM.querySelector", new { nodeId = document.GetProperty("root").GetProperty("nodeId").GetInt32(), selector = "#style-file" }, token);
+            await page.SendAsync("DOM.setFileInputFiles", new { files = new[] { file }, nodeId = input.GetProperty("nodeId").GetInt32() }, token);
+            var thumbnail = await page.EvaluateAsync(
+                $$"""
+                (async () => {
+                  document.getElementById('style-name').value = '{{name}}';
+                  const styles = document.getElementById('library-styles');
+                  const listed = new Promise(resolve => new MutationObserver(() => {
+                    if (styles.querySelector('[data-style="{{name}}"]')) resolve();
+                  }).observe(styles, { childList: true }));
+                  document.querySelector('#style-upload button[type=submit]').click();
+                  await listed;
+                  await studio.thumbnails();
+                  const image = styles.querySelector('[data-style="{{name}}"] img');
+                  await image.decode();
+                  return [image.naturalWidth, image.naturalHeight, document.getElementById('message').textContent];
+                })()
+                """,
+                token);
+
+            Assert.Equal(160, thumbnail[0].GetInt32());
+            Assert.Equal(120, thumbnail[1].GetInt32());
+            Assert.Contains(name, thumbnail[2].GetString(), StringComparison.Ordinal);
+            var stored = await gateway.Styles.DescribeStyleAsync(new DescribeStyleRequest { Name = name }, GatewayServer.Key);
+            Assert.Equal((200, 150), (stored.Width, stored.Height));
+            Assert.True(page.Problems.Count == 0, $"The page reported: {string.Join(" | ", page.Problems)}");
+        }
+        finally
+        {
+            File.Delete(file);
+            if (Directory.EnumerateFiles(gateway.StyleDirectory, name + ".*").Any())
+            {
+                await gateway.Styles.DeleteStyleAsync(new DeleteStyleRequest { Name = name }, GatewayServer.Key);
+            }
+        }
     }
 }

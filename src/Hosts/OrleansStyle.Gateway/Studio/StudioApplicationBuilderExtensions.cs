@@ -19,8 +19,8 @@ public static class StudioApplicationBuilderExtensions
 
     /// <summary>
     /// Serves the browser studio (<c>wwwroot</c>, embedded in this assembly so it needs no content root) at <c>/</c>
-    /// with a strict Content-Security-Policy, unless <see cref="GatewayOptions.EnableStudio"/> is off. The studio
-    /// talks gRPC-Web, so this also turns on <c>UseGrpcWeb</c>'s middleware.
+    /// with a strict Content-Security-Policy, unless <see cref="GatewayOptions.EnableStudio"/> is off. Its calls are
+    /// gRPC-Web (<see cref="GatewayOptions.EnableGrpcWeb"/>).
     /// </summary>
     public static IApplicationBuilder UseStudio(this IApplicationBuilder app)
     {

@@ -447,9 +447,12 @@ function renderLibrary() {
     const card = styleCard(style.name, false);
     card.querySelector("label")!.replaceChildren(`${style.name} ${style.width}×${style.height}`);
     card.querySelector("input[type=range]")!.remove();
+    const describe = el("button", { type: "button", textContent: "Describe" });
+    describe.addEventListener("click", () => api.styles.describeStyle({ name: style.name }).then(
+      (info) => { $("describe").textContent = JSON.stringify({ ...info, fileBytes: Number(info.fileBytes), $typeName: undefined }, null, 2); }, fail));
     const remove = el("button", { type: "button", textContent: "Delete" });
     remove.addEventListener("click", () => confirm(`Delete style ${style.name}?`) && api.styles.deleteStyle({ name: style.name }).then(refreshCatalog, fail));
-    card.append(remove);
+    card.append(describe, remove);
     return card;
   }));
 }
