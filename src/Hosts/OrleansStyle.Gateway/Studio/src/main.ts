@@ -252,12 +252,16 @@ $("render-form").addEventListener("submit", (e) => {
 async function startRender() {
   if (!photo) return say("Drop a photo or pick a sample first.", true);
   const signal = begin(); // before anything is awaited, so whenFinished() already means this render
+  // Our own id, so Cancel can name the job even before the gateway has accepted it.
+  const jobId = "studio-" + [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  currentJob = jobId;
   try {
     const images = [{ part: ImagePart.CONTENT, name: "", data: photo.data }];
     const regions = await buildRegions(images);
     const optimize = method() === "optimize";
     const model = selectedModel();
     const header = create(RenderHeaderSchema, {
+      jobId,
       method: optimize ? RenderMethod.OPTIMIZE : RenderMethod.FEED_FORWARD,
       model: optimize ? "" : model?.name ?? "",
       regions,
@@ -374,7 +378,9 @@ $("cancel").addEventListener("click", async () => {
       await api.jobs.cancelJob({ jobId: job, reason: "cancelled in the studio" });
       progress(0, 1, `Job ${job} cancelled.`);
     } catch (error) {
-      fail(error);
+      // NOT_FOUND: the render ended before the farm took it, so there is nothing left to cancel.
+      if (error instanceof ConnectError && error.code === 5) progress(0, 1, "Cancelled before the farm took it.");
+      else fail(error);
     }
   }
 });
