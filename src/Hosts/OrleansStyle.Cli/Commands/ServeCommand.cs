@@ -33,9 +33,9 @@ internal static class ServeCommand
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans ClusterId of the cluster.", DefaultValueFactory = _ => "default" };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans ServiceId of the cluster.", DefaultValueFactory = _ => "default" };
         var apiKeys = new Option<string[]>("--api-key") { Description = "Accept this key: NAME=KEY (16+ characters). Any key turns authentication on; keys also come from OrleansStyle__Gateway__ApiKeys__NAME." };
-        var certificate = new Option<string?>("--certificate") { Description = "PFX certificate: serve TLS (also enables gRPC-Web over HTTP/1.1)." };
+        var certificate = new Option<string?>("--certificate") { Description = "PFX certificate: serve TLS." };
         var certificatePassword = new Option<string?>("--certificate-password") { Description = "Password of the --certificate file (or ORLEANSSTYLE_CERTIFICATE_PASSWORD)." };
-        var grpcWeb = new Option<bool>("--grpc-web") { Description = "Serve gRPC-Web for browsers (needs --certificate or an HTTP/1.1 proxy)." };
+        var grpcWeb = new Option<bool>("--grpc-web") { Description = "Serve gRPC-Web for browsers (on by default since the studio needs it; OrleansStyle__Gateway__EnableGrpcWeb=false turns it off)." };
         var shutdownGrace = new Option<int?>("--shutdown-grace")
         {
             Description = "Seconds running calls get to finish on SIGTERM or Ctrl+C while new ones are refused (default 30, or OrleansStyle__Gateway__ShutdownGrace); then they end with UNAVAILABLE.",

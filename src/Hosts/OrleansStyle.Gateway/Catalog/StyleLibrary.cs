@@ -4,6 +4,7 @@ using OrleansStyle.Farm.Models;
 using OrleansStyle.Gateway.Errors;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Imaging;
+using SixLabors.ImageSharp.Processing;
 
 namespace OrleansStyle.Gateway.Catalog;
 
@@ -141,6 +142,23 @@ public sealed class StyleLibrary(IOptions<GatewayOptions> options)
         }
 
         return new V1.StyleInfo { Name = name, Width = header.Width, Height = header.Height, MediaType = format.MediaType, FileBytes = bytes.Length };
+    }
+
+    /// <summary>The style image shrunk to <paramref name="side"/> on its long side (never enlarged), as JPEG.</summary>
+    public async Task<V1.StyleThumbnail> ThumbnailAsync(string name, int side, CancellationToken cancellationToken)
+    {
+        using var image = _reader.ReadRgb(await ReadAsync(name, cancellationToken));
+        var scale = Math.Min(1.0, side / (double)Math.Max(image.Width, image.Height));
+        var width = Math.Max(1, (int)Math.Round(image.Width * scale));
+        var height = Math.Max(1, (int)Math.Round(image.Height * scale));
+        image.Mutate(pipeline => pipeline.Resize(width, height));
+        return new V1.StyleThumbnail
+        {
+            Width = width,
+            Height = height,
+            MediaType = ImageWriter.MediaType(OutputFormat.Jpeg),
+            Image = Google.Protobuf.ByteString.CopyFrom(ImageWriter.Encode(image, OutputFormat.Jpeg, quality: 85)),
+        };
     }
 
     public void Delete(string name)

@@ -24,6 +24,8 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<ModelsService>(),
             endpoints.MapGrpcService<StylesService>(),
             endpoints.MapGrpcService<TrainingService>(),
+            endpoints.MapGrpcService<FarmService>(),
+            endpoints.MapGrpcService<BrowserService>(),
             endpoints.MapGrpcHealthChecksService(),
         };
         if (options.EnableGrpcWeb)

@@ -12,6 +12,7 @@ using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Shutdown;
+using OrleansStyle.Gateway.Studio;
 using OrleansStyle.Gateway.Telemetry;
 
 namespace OrleansStyle.Gateway.Hosting;
@@ -50,11 +51,16 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.ListenAddress, options.Port, listen =>
             {
-                // Cleartext gRPC needs HTTP/2 with prior knowledge; TLS negotiates, which also admits gRPC-Web over HTTP/1.1.
-                listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
+                // Both everywhere: browsers (the studio, gRPC-Web) speak HTTP/1.1 to a cleartext origin, while gRPC
+                // clients open cleartext HTTP/2 with prior knowledge; TLS negotiates by ALPN.
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (tls)
                 {
                     listen.UseHttps(options.CertificatePath!, options.CertificatePassword);
+                }
+                else
+                {
+                    listen.UseHttp2PriorKnowledgeDetection();
                 }
             });
         });
@@ -110,6 +116,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.AddGatewayTelemetry(options);
 
         var app = builder.Build();
+        app.UseStudio();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.EnableGrpcWeb)
         {
             app.UseGrpcWeb();

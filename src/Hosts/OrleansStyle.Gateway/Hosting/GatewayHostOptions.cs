@@ -26,7 +26,7 @@ public sealed class GatewayHostOptions
 
     public string ServiceId { get; set; } = "default";
 
-    /// <summary>A PFX/PKCS#12 certificate: serve TLS (HTTP/2 and HTTP/1.1, so gRPC-Web works too). Null: cleartext HTTP/2.</summary>
+    /// <summary>A PFX/PKCS#12 certificate: serve TLS (HTTP/2 and HTTP/1.1 by ALPN). Null: cleartext HTTP/1.1 and prior-knowledge HTTP/2 on one port.</summary>
     public string? CertificatePath { get; set; }
 
     public string? CertificatePassword { get; set; }

@@ -51,6 +51,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RenderPlanner>();
         services.AddSingleton<JobStreamer>();
         services.AddSingleton<CallerJobLimiter>();
+        services.AddSingleton<CallerJobIndex>();
         services.AddSingleton<FarmRenderCap>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<ApiKeyInterceptor>();
@@ -78,7 +79,7 @@ public static class GatewayServiceCollectionExtensions
             grpc.Interceptors.Add<DrainInterceptor>();
             grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<RateLimitInterceptor>();
-        });
+        }).AddServiceOptions<Services.BrowserService>(browser => browser.MaxReceiveMessageSize = Services.BrowserService.MaxMessageBytes);
         services.AddGrpcHealthChecks().AddCheck<FarmHealthCheck>("farm").AddCheck<DrainHealthCheck>("drain");
         services.AddGrpcReflection();
         return services;

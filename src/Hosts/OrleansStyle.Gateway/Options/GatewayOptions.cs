@@ -59,8 +59,11 @@ public sealed class GatewayOptions
     /// <summary>Bytes of encoded result per <c>ResultChunk</c> (at most 1 MiB).</summary>
     public int ResultChunkBytes { get; set; } = 512 << 10;
 
-    /// <summary>Serve gRPC-Web (browsers) as well; needs TLS or a proxy that speaks HTTP/1.1 to the gateway.</summary>
-    public bool EnableGrpcWeb { get; set; }
+    /// <summary>Serve gRPC-Web (browsers, the studio) as well, over HTTP/1.1 or HTTP/2.</summary>
+    public bool EnableGrpcWeb { get; set; } = true;
+
+    /// <summary>Serve the browser studio at <c>/</c> (its calls are gRPC-Web, so it needs <see cref="EnableGrpcWeb"/>).</summary>
+    public bool EnableStudio { get; set; } = true;
 
     /// <summary>Serve gRPC server reflection (grpcurl, Postman) describing the API.</summary>
     public bool EnableReflection { get; set; } = true;

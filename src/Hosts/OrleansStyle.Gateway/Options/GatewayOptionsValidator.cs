@@ -33,6 +33,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             problems.Add($"{s}:StyleDirectory is empty: name the style library's folder (a shared volume in a cluster), e.g. styles.");
         }
 
+        if (options.EnableStudio && !options.EnableGrpcWeb)
+        {
+            problems.Add($"{s}:EnableStudio is true but EnableGrpcWeb is false: the studio's calls are gRPC-Web; turn EnableGrpcWeb on, or EnableStudio off.");
+        }
+
         if (options.MaxStreamDuration <= TimeSpan.Zero)
         {
             problems.Add($"{s}:MaxStreamDuration is {options.MaxStreamDuration}: use a positive time such as 00:30:00.");

@@ -11,7 +11,7 @@ using OrleansStyle.Gateway.V1;
 namespace OrleansStyle.Gateway.Services;
 
 /// <summary>orleansstyle.v1.Jobs: status, re-attaching (a finished job keeps its tiles a while) and cancelling by id.</summary>
-public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, GatewayDrain drain, IOptions<GatewayOptions> options) : V1.Jobs.JobsBase
+public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, GatewayDrain drain, CallerJobIndex jobIndex, IOptions<GatewayOptions> options) : V1.Jobs.JobsBase
 {
     private readonly GatewayOptions _options = options.Value;
 
@@ -64,6 +64,26 @@ public sealed class JobsService(IGrainFactory grains, JobStreamer streamer, Gate
         await StatusOf(request.JobId, context);
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled through the gateway" : request.Reason[..Math.Min(request.Reason.Length, 500)];
         return (await grains.GetGrain<IRenderJobGrain>(request.JobId).Cancel(reason)).ToWire();
+    }
+
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.Get(context);
+        var ids = jobIndex.Of(caller);
+        var statuses = await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                return await grains.GetGrain<IRenderJobGrain>(id).GetStatus();
+            }
+            catch (InvalidJobException)
+            {
+                return null; // expired: the farm no longer keeps it
+            }
+        }));
+        var response = new ListJobsResponse();
+        response.Jobs.AddRange(statuses.Where(status => status is not null && status.Caller == caller).Select(status => status!.ToWire()));
+        return response;
     }
 
     private Task<JobStatus> StatusOf(string jobId, ServerCallContext context) => CallerOwnership.RequireOwnAsync(

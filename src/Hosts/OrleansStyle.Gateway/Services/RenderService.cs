@@ -24,6 +24,7 @@ public sealed class RenderService(
     FarmRenderCap farmCap,
     IGrainFactory grains,
     GatewayDrain drain,
+    CallerJobIndex jobIndex,
     IOptions<GatewayOptions> options) : V1.Render.RenderBase
 {
     private readonly GatewayOptions _options = options.Value;
@@ -64,6 +65,7 @@ public sealed class RenderService(
             farmSlot = await farmCap.AdmitAsync(jobId, token);
             var status = await streamer.SubmitAsync(request, token);
             submitted = true;
+            jobIndex.Add(caller, jobId);
             await responseStream.WriteAsync(new RenderEvent { Accepted = status.ToWire() }, token);
             await streamer.StreamResultAsync(jobId, header.OutputFormat.ToImaging(), responseStream, token, header.PreviewSide);
         }

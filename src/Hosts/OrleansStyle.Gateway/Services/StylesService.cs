@@ -8,6 +8,9 @@ namespace OrleansStyle.Gateway.Services;
 /// <summary>orleansstyle.v1.Styles: the style library that renders and training jobs name styles from.</summary>
 public sealed class StylesService(StyleLibrary library) : V1.Styles.StylesBase
 {
+    private const int MinThumbnailSide = 16;
+    private const int MaxThumbnailSide = 512;
+
     public override Task<ListStylesResponse> ListStyles(ListStylesRequest request, ServerCallContext context)
     {
         var response = new ListStylesResponse();
@@ -43,6 +46,18 @@ public sealed class StylesService(StyleLibrary library) : V1.Styles.StylesBase
 
         var header = requestStream.Current.Header;
         return await library.UploadAsync(header.Name, header.Overwrite, header.SizeBytes, requestStream, context.CancellationToken);
+    }
+
+    public override Task<StyleThumbnail> GetStyleThumbnail(GetStyleThumbnailRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.Side != 0 && request.Side is < MinThumbnailSide or > MaxThumbnailSide)
+        {
+            throw GatewayErrors.InvalidArgument("side", $"use 0 (128) or {MinThumbnailSide}–{MaxThumbnailSide}.");
+        }
+
+        return library.ThumbnailAsync(request.Name, request.Side == 0 ? 128 : request.Side, context.CancellationToken);
     }
 
     public override Task<DeleteStyleResponse> DeleteStyle(DeleteStyleRequest request, ServerCallContext context)
