@@ -21,7 +21,7 @@ public sealed partial class RenderInterruptTests : IDisposable
     {
         var output = Path.Combine(_folder, "out.png");
         // Thousands of optimisation steps: the render is certainly still running when the signal arrives.
-        await using var cli = CliProcess.Start(_folder, [
+        await using var cli = ProgramProcess.Cli(_folder, [
             "render", SampleImages.Content("garden"), "--style", SampleImages.Style("starry_night"), "--size", "128", "-n", "10000", "-o", output]);
         await cli.WaitForLineAsync(Accepted(), Startup);
 

@@ -50,22 +50,9 @@ public sealed class FarmCapTests : IAsyncLifetime
             var (firstId, firstKey) = running[0];
             await server.Jobs.CancelJobAsync(new CancelJobRequest { JobId = firstId }, firstKey);
             running.RemoveAt(0);
-            var outcome = await Eventually.Until<RenderOutcome?>(
-                async () =>
-                {
-                    try
-                    {
-                        return await RenderCalls.RenderAsync(server.Render, RenderCalls.MultiHeader(), content, GatewayServer.Key);
-                    }
-                    catch (RpcException refusal) when (refusal.StatusCode == StatusCode.ResourceExhausted)
-                    {
-                        return null;
-                    }
-                },
-                result => result is not null,
-                "a render once one of the farm's running jobs was cancelled",
-                TimeSpan.FromMinutes(1));
-            Assert.Equal(V1.JobState.Completed, outcome!.Summary.Job.State);
+            var outcome = await RenderCalls.RenderOnceAdmittedAsync(
+                server.Render, RenderCalls.MultiHeader(), content, GatewayServer.Key, "a render once one of the farm's running jobs was cancelled");
+            Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
         }
         finally
         {

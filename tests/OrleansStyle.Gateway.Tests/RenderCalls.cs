@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using OrleansStyle.Gateway.V1;
+using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
 
@@ -37,6 +38,31 @@ internal static class RenderCalls
         using var call = client.Render(headers ?? GatewayServer.Key, deadline, cancellationToken);
         await SendAsync(call.RequestStream, header, chunks);
         return await ReadAsync(call.ResponseStream, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders once the gateway admits the call: RESOURCE_EXHAUSTED (a caller's or the farm's job limit) is asked again
+    /// until <paramref name="what"/> happens or a minute passes, for tests that free a slot and wait for it to show.
+    /// </summary>
+    public static async Task<RenderOutcome> RenderOnceAdmittedAsync(
+        Render.RenderClient client, RenderHeader header, IReadOnlyList<RenderRequest> chunks, Metadata headers, string what)
+    {
+        var outcome = await Eventually.Until<RenderOutcome?>(
+            async () =>
+            {
+                try
+                {
+                    return await RenderAsync(client, header, chunks, headers);
+                }
+                catch (RpcException refusal) when (refusal.StatusCode == StatusCode.ResourceExhausted)
+                {
+                    return null;
+                }
+            },
+            result => result is not null,
+            what,
+            TimeSpan.FromMinutes(1));
+        return outcome!;
     }
 
     public static async Task SendAsync(IClientStreamWriter<RenderRequest> requests, RenderHeader header, IEnumerable<RenderRequest> chunks)

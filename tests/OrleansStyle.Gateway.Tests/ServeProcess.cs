@@ -8,16 +8,16 @@ namespace OrleansStyle.Gateway.Tests;
 /// <summary><c>orleans-style serve --port 0</c> as a real process: its address read back from its output, its health checked.</summary>
 internal sealed partial class ServeProcess : IAsyncDisposable
 {
-    private readonly CliProcess _process;
+    private readonly ProgramProcess _process;
 
-    private ServeProcess(CliProcess process) => _process = process;
+    private ServeProcess(ProgramProcess process) => _process = process;
 
     /// <summary>Everything the process printed so far, for failure messages.</summary>
     public string Output => _process.Output;
 
     /// <summary>Starts <c>serve --port 0</c> (a free port, read back from its first line) in <paramref name="folder"/>.</summary>
     public static ServeProcess Start(string folder, params string[] arguments) =>
-        new(CliProcess.Start(folder, ["serve", "--port", "0", .. arguments]));
+        new(ProgramProcess.Cli(folder, ["serve", "--port", "0", .. arguments]));
 
     /// <summary>Waits for the address serve prints, then until its health check answers SERVING.</summary>
     public async Task<Uri> WaitUntilServingAsync(TimeSpan timeout)

@@ -27,7 +27,7 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
     {
         var clusterId = $"metrics-{Guid.NewGuid():N}";
         var siloMetrics = new Uri($"http://127.0.0.1:{RedisServer.FreePort().ToString(CultureInfo.InvariantCulture)}/metrics");
-        await using var silo = SiloProcess.Start(
+        await using var silo = ProgramProcess.Silo([
             "--OrleansStyle:Cluster:Membership=Redis",
             $"--OrleansStyle:Cluster:Redis={_redis.ConnectionString}",
             $"--OrleansStyle:Cluster:ClusterId={clusterId}",
@@ -38,7 +38,7 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
             "--OrleansStyle:Devices:CpuThreads=1",
             $"--OrleansStyle:Models:Directory={GatewayFixtures.ModelDirectory}",
             $"--OrleansStyle:Telemetry:Port={siloMetrics.Port.ToString(CultureInfo.InvariantCulture)}",
-            "--Logging:LogLevel:Default=Warning");
+            "--Logging:LogLevel:Default=Warning"]);
         using var http = Http11();
 
         // The silo serves /metrics once it has joined the cluster (Orleans starts before Kestrel).

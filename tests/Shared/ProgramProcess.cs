@@ -6,17 +6,18 @@ using System.Text.RegularExpressions;
 namespace OrleansStyle.Tests.Shared;
 
 /// <summary>
-/// <c>orleans-style</c> as a real process (the CLI built beside the tests), to be watched line by line and stopped the
-/// way Kubernetes and a terminal stop it: with signals. Disposing it kills whatever is left.
+/// A program of this repository (the CLI <c>orleans-style</c>, the standalone silo) as a real process, built beside the
+/// tests: watched line by line and stopped the way Kubernetes and a terminal stop it, with signals. Disposing it kills
+/// whatever is left.
 /// </summary>
-public sealed class CliProcess : IAsyncDisposable
+public sealed class ProgramProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
     private bool _exited;
 
-    private CliProcess(Process process)
+    private ProgramProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, line) => OnLine(line.Data);
@@ -37,8 +38,17 @@ public sealed class CliProcess : IAsyncDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts <c>orleans-style ARGUMENTS</c> in <paramref name="folder"/>.</summary>
-    public static CliProcess Start(string folder, IEnumerable<string> arguments)
+    public static ProgramProcess Cli(string folder, IEnumerable<string> arguments) =>
+        Start(folder, Assembly("orleans-style", "OrleansStyle.Cli"), arguments);
+
+    /// <summary>Starts the standalone silo <c>orleans-style-silo ARGUMENTS</c> (settings as <c>--Section:Key=value</c>).</summary>
+    public static ProgramProcess Silo(IEnumerable<string> arguments) =>
+        Start(AppContext.BaseDirectory, Assembly("orleans-style-silo", "OrleansStyle.Silo"), arguments);
+
+    private static ProgramProcess Start(string folder, string assembly, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo
         {
@@ -61,17 +71,17 @@ public sealed class CliProcess : IAsyncDisposable
             start.FileName = "dotnet";
         }
 
-        foreach (var argument in arguments.Prepend(CliAssembly()))
+        foreach (var argument in arguments.Prepend(assembly))
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = new Process { StartInfo = start };
-        var cli = new CliProcess(process);
+        var program = new ProgramProcess(process);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return cli;
+        return program;
     }
 
     /// <summary>The first line (printed so far or later) that matches; fails when the process exits without one.</summary>
@@ -118,7 +128,7 @@ public sealed class CliProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"orleans-style still ran {timeout.TotalSeconds:0} s after it was told to stop:\n{Output}");
+            Assert.Fail($"the program still ran {timeout.TotalSeconds:0} s after it was told to stop:\n{Output}");
         }
 
         return _process.ExitCode;
@@ -148,7 +158,7 @@ public sealed class CliProcess : IAsyncDisposable
     }
 
     private InvalidOperationException NeverPrinted(Regex pattern) =>
-        new($"orleans-style exited ({_process.ExitCode}) without printing a line matching /{pattern}/:\n{Output}");
+        new($"the program exited ({_process.ExitCode}) without printing a line matching /{pattern}/:\n{Output}");
 
     private void OnLine(string? line)
     {
@@ -196,20 +206,20 @@ public sealed class CliProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The CLI beside the tests (a project reference brings its build), else the CLI project's own build output for
+    /// The program beside the tests (a project reference brings its build), else its project's own build output for
     /// the same configuration.
     /// </summary>
-    private static string CliAssembly()
+    private static string Assembly(string name, string project)
     {
-        var beside = Path.Combine(AppContext.BaseDirectory, "orleans-style.dll");
+        var beside = Path.Combine(AppContext.BaseDirectory, name + ".dll");
         if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
         {
             return beside;
         }
 
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name ?? "Release";
-        var built = Path.Combine(RepositoryRoot.Directory, "src", "Hosts", "OrleansStyle.Cli", "bin", configuration, "net10.0", "orleans-style.dll");
-        return File.Exists(built) ? built : throw new FileNotFoundException($"Build the CLI first: dotnet build src/Hosts/OrleansStyle.Cli -c {configuration}.", built);
+        var built = Path.Combine(RepositoryRoot.Directory, "src", "Hosts", project, "bin", configuration, "net10.0", name + ".dll");
+        return File.Exists(built) ? built : throw new FileNotFoundException($"Build {name} first: dotnet build src/Hosts/{project} -c {configuration}.", built);
     }
 
     /// <summary>Whether this process ignores SIGINT (signal 2: mask 0x2 of SigIgn in /proc/self/status), as its children then do.</summary>
