@@ -5,11 +5,11 @@ namespace OrleansStyle.Gateway.Tests.Studio;
 
 /// <summary>
 /// Writes docs/studio/*.jpg: the studio on a gateway with the bundled models and the sample paintings as its style
-/// library. On demand: <c>dotnet test tests/OrleansStyle.Gateway.Tests -c Release --filter FullyQualifiedName~StudioScreenshots</c>.
+/// library. On demand: <c>ORLEANSSTYLE_STUDIO_SCREENSHOTS=1 dotnet test tests/OrleansStyle.Gateway.Tests -c Release --filter FullyQualifiedName~StudioScreenshots</c>.
 /// </summary>
 public sealed class StudioScreenshots
 {
-    [Fact]
+    [ScreenshotFact]
     [Trait("Category", "OnDemand")]
     public async Task Screenshots_for_the_docs()
     {
