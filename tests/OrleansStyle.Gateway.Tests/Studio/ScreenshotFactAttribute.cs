@@ -1,3 +1,4 @@
+
 namespace OrleansStyle.Gateway.Tests.Studio;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using OrleansStyle.Gateway.Hosting;
+using OrleansStyle.Gateway.Tests.Chromium;
 using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests.Studio;

@@ -1,5 +1,6 @@
 using System.Net;
 using OrleansStyle.Gateway.Studio;
+using OrleansStyle.Gateway.Tests.Chromium;
 using OrleansStyle.Gateway.V1;
 
 namespace OrleansStyle.Gateway.Tests.Studio;

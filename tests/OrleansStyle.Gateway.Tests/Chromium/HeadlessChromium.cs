@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace OrleansStyle.Gateway.Tests.Studio;
+namespace OrleansStyle.Gateway.Tests.Chromium;
 
 /// <summary>
 /// Debian's <c>chromium</c> (or <c>$CHROMIUM</c>) started headless with a throwaway profile and the DevTools protocol

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-namespace OrleansStyle.Gateway.Tests.Studio;
+namespace OrleansStyle.Gateway.Tests.Chromium;
 
 /// <summary>
 /// A small Chrome DevTools protocol client over one WebSocket: commands with their answers, waits for events, and
