@@ -79,11 +79,10 @@ internal static class ResNetEncoderOnnxGraph
                 initializer.Name, [.. initializer.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))], initializer.DataType));
         }
 
-        graph.Output.Clear();
-        graph.Output.Add(OnnxGraphBuilder.ValueInfo(tapValue, ["N", "C", "h", "w"]));
         graph.ValueInfo.Clear(); // shapes recorded for the fixed 224 × 224 input
         graph.Node.Add(new NodeProto { Name = Features, OpType = "Identity", Input = { tapValue }, Output = { Features } });
-        graph.Output[0] = OnnxGraphBuilder.ValueInfo(Features, ["N", "C", "h", "w"]);
+        graph.Output.Clear();
+        graph.Output.Add(OnnxGraphBuilder.ValueInfo(Features, ["N", "C", "h", "w"]));
         return model;
     }
 
