@@ -24,7 +24,7 @@ public sealed class DetachedJobLimitTests(GatewayServer server)
                 var id = $"limit-{Guid.NewGuid():N}"[..30];
                 using var cancel = new CancellationTokenSource();
                 using var call = server.Render.Render(GatewayServer.OtherKey, cancellationToken: cancel.Token);
-                await RenderCalls.SendAsync(call.RequestStream, LongRender(id), [.. content, .. painting]);
+                await RenderCalls.SendAsync(call.RequestStream, RenderCalls.LongDetachedOptimisation(id), [.. content, .. painting]);
                 Assert.True(await call.ResponseStream.MoveNext(cancel.Token));
                 Assert.Equal(id, call.ResponseStream.Current.Accepted.JobId);
                 ids.Add(id);
@@ -32,7 +32,7 @@ public sealed class DetachedJobLimitTests(GatewayServer server)
             }
 
             var refused = await RenderCalls.ExpectFailure(
-                () => RenderCalls.RenderAsync(server.Render, LongRender($"limit-{Guid.NewGuid():N}"[..30]), [.. content, .. painting], GatewayServer.OtherKey),
+                () => RenderCalls.RenderAsync(server.Render, RenderCalls.LongDetachedOptimisation($"limit-{Guid.NewGuid():N}"[..30]), [.. content, .. painting], GatewayServer.OtherKey),
                 StatusCode.ResourceExhausted);
             Assert.Equal("TOO_MANY_JOBS", refused.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
         }
@@ -49,14 +49,4 @@ public sealed class DetachedJobLimitTests(GatewayServer server)
             server.Render, RenderCalls.MultiHeader(), content, GatewayServer.OtherKey, "a render of the caller whose detached jobs were cancelled");
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
     }
-
-    /// <summary>An optimisation far longer than the test: it only ends when cancelled.</summary>
-    private static RenderHeader LongRender(string id) => new()
-    {
-        JobId = id,
-        DetachOnDisconnect = true,
-        Method = V1.RenderMethod.Optimize,
-        CoarseIterations = 10_000,
-        Regions = { new Region { Styles = { new StyleWeight { Name = "m" } } } },
-    };
 }

@@ -32,7 +32,7 @@ public sealed class FarmCapTests : IAsyncLifetime
                 var id = $"cap-{Guid.NewGuid():N}"[..30];
                 using var cancel = new CancellationTokenSource();
                 using var call = server.Render.Render(key, cancellationToken: cancel.Token);
-                await RenderCalls.SendAsync(call.RequestStream, LongRender(id), [.. content, .. painting]);
+                await RenderCalls.SendAsync(call.RequestStream, RenderCalls.LongDetachedOptimisation(id), [.. content, .. painting]);
                 Assert.True(await call.ResponseStream.MoveNext(cancel.Token));
                 Assert.Equal(id, call.ResponseStream.Current.Accepted.JobId);
                 running.Add((id, key));
@@ -68,14 +68,4 @@ public sealed class FarmCapTests : IAsyncLifetime
             active => active == 0,
             "the farm's running-render count to fall back to zero");
     }
-
-    /// <summary>An optimisation far longer than the test: it only ends when cancelled.</summary>
-    private static RenderHeader LongRender(string id) => new()
-    {
-        JobId = id,
-        DetachOnDisconnect = true,
-        Method = V1.RenderMethod.Optimize,
-        CoarseIterations = 10_000,
-        Regions = { new Region { Styles = { new StyleWeight { Name = "m" } } } },
-    };
 }

@@ -21,6 +21,16 @@ internal static class RenderCalls
         return new RenderHeader { Model = GatewayFixtures.Multi, Regions = { region } };
     }
 
+    /// <summary>A detached optimisation far longer than any test (send a style image named "m"): it only ends when cancelled.</summary>
+    public static RenderHeader LongDetachedOptimisation(string id) => new()
+    {
+        JobId = id,
+        DetachOnDisconnect = true,
+        Method = RenderMethod.Optimize,
+        CoarseIterations = 10_000,
+        Regions = { new Region { Styles = { new StyleWeight { Name = "m" } } } },
+    };
+
     public static IEnumerable<RenderRequest> Chunks(byte[] data, ImagePart part = ImagePart.Content, string name = "")
     {
         for (var offset = 0; offset < data.Length; offset += ChunkBytes)

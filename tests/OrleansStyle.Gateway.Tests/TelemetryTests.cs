@@ -102,16 +102,7 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
     [Fact]
     public async Task The_dashboard_answers_on_the_telemetry_port_only_with_an_api_key()
     {
-        await using var gateway = await GatewayHost.StartAsync(new GatewayHostOptions
-        {
-            Models = m => m.Directory = GatewayFixtures.ModelDirectory,
-            Devices = d => d.Devices = ["sim:0"],
-            Gateway = g =>
-            {
-                g.RequireApiKey = true;
-                g.ApiKeys = new() { [GatewayServer.Caller] = GatewayServer.ApiKey };
-            },
-        });
+        await using var gateway = await StartKeyedGatewayAsync();
         var telemetry = gateway.Services.GetRequiredService<TelemetryEndpoint>().Address!;
         var dashboard = new Uri(telemetry, "/dashboard/");
         using var http = Http11();
@@ -137,16 +128,7 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
     [Fact]
     public async Task The_dashboard_opens_in_a_real_browser_with_the_api_key_as_its_password()
     {
-        await using var gateway = await GatewayHost.StartAsync(new GatewayHostOptions
-        {
-            Models = m => m.Directory = GatewayFixtures.ModelDirectory,
-            Devices = d => d.Devices = ["sim:0"],
-            Gateway = g =>
-            {
-                g.RequireApiKey = true;
-                g.ApiKeys = new() { [GatewayServer.Caller] = GatewayServer.ApiKey };
-            },
-        });
+        await using var gateway = await StartKeyedGatewayAsync();
         var telemetry = gateway.Services.GetRequiredService<TelemetryEndpoint>().Address!;
 
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -277,4 +259,16 @@ public sealed partial class TelemetryTests : IClassFixture<RedisServer>
         exposition.Split('\n')
             .Where(line => line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is '{' or ' ' && line.Contains(label, StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf('}') is >= 0 and var close ? close + 1 : name.Length)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+
+    /// <summary>A gateway with a simulated device that requires <see cref="GatewayServer.ApiKey"/>.</summary>
+    private static Task<GatewayHost> StartKeyedGatewayAsync() => GatewayHost.StartAsync(new GatewayHostOptions
+    {
+        Models = m => m.Directory = GatewayFixtures.ModelDirectory,
+        Devices = d => d.Devices = ["sim:0"],
+        Gateway = g =>
+        {
+            g.RequireApiKey = true;
+            g.ApiKeys = new() { [GatewayServer.Caller] = GatewayServer.ApiKey };
+        },
+    });
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using OrleansStyle.Neural.Onnx;
 
 namespace OrleansStyle.Bench.Onnx;
 
@@ -18,13 +19,7 @@ internal sealed class OnnxRunner : IDisposable
 
     public OnnxRunner(byte[] model, int threads)
     {
-        _options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        _options = new OnnxRuntimeSettings { IntraOpThreads = threads }.CreateSessionOptions(); // the product's own settings
         try
         {
             _session = new InferenceSession(model, _options);

@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace OrleansStyle.Neural.Onnx;
 
 /// <summary>
@@ -8,4 +10,13 @@ public sealed record OnnxRuntimeSettings
 {
     /// <summary>Intra-op threads per session; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>Session options for these settings (the caller disposes them with its session).</summary>
+    public SessionOptions CreateSessionOptions() => new()
+    {
+        IntraOpNumThreads = IntraOpThreads,
+        InterOpNumThreads = 1,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+    };
 }

@@ -21,13 +21,8 @@ internal sealed class OnnxSession : IDisposable
 
     public OnnxSession(byte[] model, OnnxRuntimeSettings settings)
     {
-        _options = new SessionOptions
-        {
-            IntraOpNumThreads = settings.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        ArgumentNullException.ThrowIfNull(settings);
+        _options = settings.CreateSessionOptions();
         try
         {
             _session = new InferenceSession(model, _options);
