@@ -35,6 +35,12 @@ internal static class VideoCommand
         var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => ColorMode.Style };
         var start = new Option<double?>("--start") { Description = "Start this many seconds into the clip." };
         var duration = new Option<double?>("--duration") { Description = "Stylise this many seconds (from --start)." };
+        var statistics = new Option<string>("--statistics")
+        {
+            Description = "clip (default): normalise every frame with statistics frozen from keyframes, so colours do not pump; frame: each frame's own (the per-frame baseline).",
+            DefaultValueFactory = _ => "clip",
+        };
+        statistics.AcceptOnlyFromAmong("clip", "frame");
         var command = new Command("video", """
             Stylise a video clip frame by frame with a feed-forward model, in this process. Frame count, frame rate,
             timestamps and audio are kept. Examples:
@@ -43,7 +49,7 @@ internal static class VideoCommand
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, method, alpha, size, color, start, duration,
+            input, output, model, styles, method, alpha, size, color, start, duration, statistics,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -78,7 +84,10 @@ internal static class VideoCommand
 
             var length = segment.LengthIn(info);
             var expected = Math.Max(1, (long)Math.Round(length.TotalSeconds * info.FrameRate.PerSecond));
-            session.Freeze(await KeyframeSheet(clipPath, segment, length, width, height, cancellationToken));
+            if (parse.GetValue(statistics) == "clip")
+            {
+                session.Freeze(await KeyframeSheet(clipPath, segment, length, width, height, cancellationToken));
+            }
 
             var clock = Stopwatch.StartNew();
             long frames = 0;
