@@ -28,6 +28,10 @@ internal static class CliErrors
         {
             return Failed(ex.Message); // the machine lacks ffmpeg: not the user's input
         }
+        catch (Imaging.Video.VideoEncodingException ex)
+        {
+            return Failed(ex.Message);
+        }
         catch (FileNotFoundException ex)
         {
             return Fail(ex.Message);

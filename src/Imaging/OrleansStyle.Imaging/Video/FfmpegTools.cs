@@ -37,3 +37,6 @@ public sealed class VideoToolMissingException(string message) : Exception(messag
 
 /// <summary>A clip that cannot be stylised (not a video, no video track, over the limits); the message says why.</summary>
 public sealed class VideoRejectedException(string message) : Exception(message);
+
+/// <summary>ffmpeg failed while encoding (e.g. the disk filled up): a failure of the run, not of the user's clip.</summary>
+public sealed class VideoEncodingException(string message, Exception? inner = null) : Exception(message, inner);

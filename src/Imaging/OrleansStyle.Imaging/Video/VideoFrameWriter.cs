@@ -109,7 +109,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         }
         catch (IOException ex)
         {
-            throw new InvalidOperationException($"ffmpeg stopped encoding: {FfmpegProcess.FirstLine(await _error)}", ex);
+            throw new VideoEncodingException($"ffmpeg stopped encoding: {FfmpegProcess.FirstLine(await _error)}", ex);
         }
 
         FramesWritten++;
@@ -123,7 +123,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         await _process.WaitForExitAsync(cancellationToken);
         if (_process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"ffmpeg could not encode {Path.GetFileName(_output)}: {FfmpegProcess.FirstLine(await _error)}");
+            throw new VideoEncodingException($"ffmpeg could not encode {Path.GetFileName(_output)}: {FfmpegProcess.FirstLine(await _error)}");
         }
 
         if (_format == VideoOutputFormat.PngFrames)
