@@ -47,6 +47,30 @@ public sealed class VideoCommandTests : IDisposable
         Assert.True(palette < 0.7, $"palette ratio SWD(output, style)/SWD(content, style) is {palette:F3}: not in the painting's colours.");
     }
 
+    /// <summary>Two renders of the clip (about 25 s on two shared cores), so on demand; bench/video/pumping.sh measures the same.</summary>
+    [Fact]
+    [Trait("Category", "OnDemand")]
+    public async Task Frozen_clip_statistics_keep_a_still_region_steady_where_per_frame_statistics_pump()
+    {
+        // A black box slides across the top of a still photo; the bottom rows never change in the content, so a change
+        // there between output frames is the normalisation reacting to the box (bench/video/pumping.sh, larger).
+        var clip = Path.Combine(_folder, "box.mp4");
+        await Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"), "-f", "lavfi", "-i", "color=black:s=56x36:r=8",
+            "-filter_complex", "[0:v]scale=160:96,setsar=1[bg];[bg][1:v]overlay=x='-60+t*120':y=4:shortest=1[v]",
+            "-map", "[v]", "-t", "1", "-r", "8", "-c:v", "libx264", "-crf", "10", "-pix_fmt", "yuv420p", clip);
+        var frozen = Path.Combine(_folder, "frozen");
+        var own = Path.Combine(_folder, "own");
+
+        var (code1, error1) = await Cli.Run("video", clip, "-o", frozen, "--model", BundledModels.Multi4, "--style", "starry_night");
+        var (code2, error2) = await Cli.Run("video", clip, "-o", own, "--model", BundledModels.Multi4, "--style", "starry_night", "--statistics", "frame");
+
+        Assert.True(code1 == 0, error1);
+        Assert.True(code2 == 0, error2);
+        var steady = StillRegionChange(frozen);
+        var pumping = StillRegionChange(own);
+        Assert.True(steady < 0.5 * pumping, $"still-region change with frozen statistics {steady:F4} vs per-frame {pumping:F4}");
+    }
+
     [Fact]
     public async Task A_text_file_is_refused_before_any_work_and_leaves_nothing()
     {
@@ -71,6 +95,37 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("still image", error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    /// <summary>Mean |frame t − frame t−1| over rows 60–95 of a folder of PNG frames.</summary>
+    private static double StillRegionChange(string folder)
+    {
+        var reader = new SafeImageReader();
+        var frames = Directory.GetFiles(folder, "frame_*.png").Order(StringComparer.Ordinal).Select(f => reader.ReadRgb(f).ToPlanar()).ToList();
+        Assert.Equal(8, frames.Count);
+        var changes = new List<double>();
+        for (var t = 1; t < frames.Count; t++)
+        {
+            double sum = 0;
+            var count = 0;
+            for (var c = 0; c < 3; c++)
+            {
+                for (var y = 60; y < 96; y++)
+                {
+                    var a = frames[t - 1].Row(c, y);
+                    var b = frames[t].Row(c, y);
+                    for (var x = 0; x < a.Length; x++)
+                    {
+                        sum += Math.Abs(a[x] - b[x]);
+                        count++;
+                    }
+                }
+            }
+
+            changes.Add(sum / count);
+        }
+
+        return changes.Average();
     }
 
     private async Task<string> GenerateClip()
