@@ -8,6 +8,7 @@ public static class CliApp
     public static RootCommand Build() => new("OrleansStyle: neural style transfer, on a laptop or a render farm.")
     {
         RenderCommand.Create(),
+        VideoCommand.Create(),
         QualityCommand.Create(),
         FeaturesCommand.Create(),
         TrainCommand.Create(),

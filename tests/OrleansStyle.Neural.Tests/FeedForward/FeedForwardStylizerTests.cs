@@ -125,6 +125,24 @@ public sealed class FeedForwardStylizerTests
         Assert.True(own.Data.Zip(other.Data).Max(p => Math.Abs(p.First - p.Second)) > 1e-2f);
     }
 
+    [Fact]
+    public void Statistics_captured_once_render_as_a_statistics_source_does_and_stay_usable()
+    {
+        using var model = RandomModel(2);
+        var stylizer = new FeedForwardStylizer(model);
+        var request = FeedForwardRequest.Everywhere(Content.Value, StyleChoice.Trained(0), StyleChoice.Trained(1));
+        var fromSource = stylizer.Stylise(request with { StatisticsSource = Scream.Value });
+        using var captured = stylizer.CaptureStatistics(request with { StatisticsSource = Scream.Value });
+
+        var first = stylizer.Stylise(request with { Statistics = captured });
+        var second = stylizer.Stylise(request with { Statistics = captured }); // the stylizer must not dispose the caller's statistics
+
+        Assert.NotNull(captured);
+        Assert.True(fromSource.Data.Zip(first.Data).Max(p => Math.Abs(p.First - p.Second)) < 1e-5f);
+        Assert.Equal(first.Data, second.Data);
+        Assert.Null(stylizer.CaptureStatistics(request));
+    }
+
     [Theory]
     [InlineData(false, "choose a trained style index 0–1")]
     [InlineData(true, "applies to AdaIN models only")]

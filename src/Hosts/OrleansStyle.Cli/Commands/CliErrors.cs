@@ -20,6 +20,18 @@ internal static class CliErrors
         {
             return Fail($"Unusable image: {ex.Message}");
         }
+        catch (Imaging.Video.VideoRejectedException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (Imaging.Video.VideoToolMissingException ex)
+        {
+            return Failed(ex.Message); // the machine lacks ffmpeg: not the user's input
+        }
+        catch (Imaging.Video.VideoEncodingException ex)
+        {
+            return Failed(ex.Message);
+        }
         catch (FileNotFoundException ex)
         {
             return Fail(ex.Message);

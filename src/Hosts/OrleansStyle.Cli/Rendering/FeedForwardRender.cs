@@ -69,6 +69,43 @@ internal sealed class FeedForwardRender(string modelPath)
         return new FeedForwardStylizer(model).Stylise(request);
     }
 
+    /// <summary>
+    /// Loads the model once for many pictures of one size, e.g. a clip's frames, with styles over the whole picture
+    /// (checked here, before any frame is decoded).
+    /// </summary>
+    public FeedForwardSession Open(FeedForwardRequestOptions options, string[] styles)
+    {
+        if (styles.Length == 0)
+        {
+            throw new ArgumentException(_info.Kind == StyleModelKind.AdaIn
+                ? "Give a painting: --style PATH (AdaIN takes any style image)."
+                : $"Give a style of this model: --style NAME[=W], one of {string.Join(", ", _info.Styles)}.");
+        }
+
+        var regions = new List<FeedForwardRegion> { FeedForwardRegion.Everywhere([.. styles.Select(Choice)]) };
+        var encoder = _info.Kind == StyleModelKind.AdaIn ? ResNetOnnxImporter.LoadDefault() : null;
+        try
+        {
+            var model = StyleModelFile.Load(modelPath, encoder, DeviceChoice.Best());
+            if (model is AdaInStyleModel adain)
+            {
+                adain.Transform = options.Transform;
+            }
+
+            if (model.Device.type == TorchSharp.DeviceType.CPU)
+            {
+                model.UseOnnxRuntime(new OnnxRuntimeSettings()); // as the farm's CPU devices do, and faster
+            }
+
+            return new FeedForwardSession(model, encoder, regions, options);
+        }
+        catch
+        {
+            encoder?.Dispose();
+            throw;
+        }
+    }
+
     private StyleChoice Choice(string spec)
     {
         var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
@@ -89,6 +126,41 @@ internal sealed class FeedForwardRender(string modelPath)
             ? StyleChoice.Trained(index, weight)
             : throw new ArgumentException($"The model has no style '{name}'; it knows {string.Join(", ", _info.Styles)}.");
     }
+}
+
+/// <summary>A loaded model, its styles and colour options, and optionally frozen statistics, for many pictures.</summary>
+internal sealed class FeedForwardSession(IStyleModel model, IDisposable? encoder, IReadOnlyList<FeedForwardRegion> regions, FeedForwardRequestOptions options)
+    : IDisposable
+{
+    private readonly FeedForwardStylizer _stylizer = new(model);
+    private NormStatistics? _statistics;
+
+    /// <summary>
+    /// Normalises every later picture with the statistics of <paramref name="source"/> (e.g. keyframes of a clip side
+    /// by side) instead of its own, as tiles of a farm render share a thumbnail's.
+    /// </summary>
+    public void Freeze(PlanarImage source)
+    {
+        _statistics?.Dispose();
+        _statistics = _stylizer.CaptureStatistics(Request(source) with { StatisticsSource = source });
+    }
+
+    public PlanarImage Stylise(PlanarImage content) => _stylizer.Stylise(Request(content) with { Statistics = _statistics });
+
+    public void Dispose()
+    {
+        _statistics?.Dispose();
+        model.Dispose();
+        encoder?.Dispose();
+    }
+
+    private FeedForwardRequest Request(PlanarImage content) => new(content, regions)
+    {
+        Alpha = options.Alpha,
+        Color = options.Color,
+        LuminanceSpace = options.LuminanceSpace,
+        MatchStyleColors = !options.DecoderColors,
+    };
 }
 
 internal sealed record FeedForwardRequestOptions(

@@ -48,14 +48,34 @@ public sealed class FeedForwardStylizer(IStyleModel model)
             input = request.Color == ColorMode.LuminanceOnly ? GreyLuminance(content, request.LuminanceSpace) : content;
         }
 
-        using var statistics = Capture(request, regions, content);
-        var result = Model.Stylise(input, regions, request.Alpha, statistics);
+        using var captured = request.Statistics is null ? Capture(request, regions, content) : null;
+        var result = Model.Stylise(input, regions, request.Alpha, request.Statistics ?? captured);
         if (Model.Kind == StyleModelKind.AdaIn && request.Color == ColorMode.Style && request.MatchStyleColors)
         {
             result = StyleColors.Apply(result, StyleColors.Measure(result, regions), [.. regions.Select(r => r.Mask)]);
         }
 
         return Finish(result, content, request);
+    }
+
+    /// <summary>
+    /// Captures the statistics <paramref name="request"/>'s <see cref="FeedForwardRequest.StatisticsSource"/> gives,
+    /// prepared as <see cref="Stylise"/> prepares them (colour mode, regions), to be shared by many requests through
+    /// <see cref="FeedForwardRequest.Statistics"/>; null without a source.
+    /// </summary>
+    public NormStatistics? CaptureStatistics(FeedForwardRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var content = request.Size > 0 ? Fit(request.Content, request.Size) : request.Content;
+        var regions = request.Regions
+            .Select(r => r with { Mask = r.Mask is null ? null : StyleRequest.FitMask(r.Mask, content.Width, content.Height) })
+            .ToList();
+        if (Model.Kind == StyleModelKind.AdaIn)
+        {
+            (_, regions) = PrepareAdaIn(request, content, regions);
+        }
+
+        return Capture(request, regions, content);
     }
 
     private NormStatistics? Capture(FeedForwardRequest request, IReadOnlyList<FeedForwardRegion> regions, PlanarImage content)

@@ -1,4 +1,5 @@
 using OrleansStyle.Imaging;
+using OrleansStyle.Neural.FeedForward.Networks;
 using OrleansStyle.Neural.Style.Optimization;
 
 namespace OrleansStyle.Neural.FeedForward;
@@ -66,6 +67,12 @@ public sealed record FeedForwardRequest(PlanarImage Content, IReadOnlyList<FeedF
     /// the content: the frozen-statistics mode that lets tiles of one picture share its normalisation.
     /// </summary>
     public PlanarImage? StatisticsSource { get; init; }
+
+    /// <summary>
+    /// Statistics already captured (<see cref="IStyleModel.CaptureStatistics"/>) and shared by many requests, e.g. a
+    /// clip's frames; the caller owns and disposes them. Takes precedence over <see cref="StatisticsSource"/>.
+    /// </summary>
+    public NormStatistics? Statistics { get; init; }
 
     /// <summary>A mixture of styles over the whole image.</summary>
     public static FeedForwardRequest Everywhere(PlanarImage content, params StyleChoice[] styles) =>
