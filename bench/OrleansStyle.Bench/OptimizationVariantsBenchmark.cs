@@ -29,6 +29,7 @@ internal static class OptimizationVariantsBenchmark
         int? interop = null;
         string? only = null;
         string? save = null;
+        OptimizerKind[] optimizers = [OptimizerKind.Adam, OptimizerKind.Lbfgs];
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,6 +39,7 @@ internal static class OptimizationVariantsBenchmark
                 case "--interop-threads": interop = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--variants": only = args[++i]; break;
                 case "--save": save = args[++i]; break;
+                case "--optimizers": optimizers = [.. args[++i].Split(',').Select(Enum.Parse<OptimizerKind>)]; break;
                 default: sizes.Add(int.Parse(args[i], CultureInfo.InvariantCulture)); break;
             }
         }
@@ -52,18 +54,26 @@ internal static class OptimizationVariantsBenchmark
         using var network = ResNetOnnxImporter.LoadDefault();
         using var clNetwork = ResNetOnnxImporter.LoadDefault();
         ConvWeightsToChannelsLast(clNetwork);
-        var clInput = new ChannelsLastInput(network);
-        var clBoth = new ChannelsLastInput(clNetwork);
+        var nchw = new ContiguousInput(network);
         var (content, style) = Images();
 
+        // The product feeds the loss network channels-last activations (LossObjective); "NCHW input" undoes that, as
+        // before the change. The replica is a bare copy of the loop for the cost of reading the loss back.
         var variants = new List<Variant>
         {
-            new("default", s => Product(network, content, style, s)),
-            new("channels-last input", s => Product(clInput, content, style, s)),
-            new("channels-last input + weights", s => Product(clBoth, content, style, s)),
+            new("default (channels-last input)", s => Product(network, content, style, s)),
+            new("NCHW input (before)", s => Product(nchw, content, style, s)),
+            new("channels-last input + weights", s => Product(clNetwork, content, style, s)),
             new("intra-op threads 1", s => WithThreads(1, defaultThreads, () => Product(network, content, style, s))),
             new("loss read every iteration (replica)", s => Replica(network, content, style, s, readEvery: 1)),
             new("loss read every 10th (replica)", s => Replica(network, content, style, s, readEvery: 10), Reference: "loss read every iteration (replica)"),
+
+            // Two threads on a busy machine swamp the other effects (OpenMP barriers wait for a descheduled thread):
+            // the same comparisons again on one thread, referenced to one thread.
+            new("1 thread: NCHW input (before)", s => WithThreads(1, defaultThreads, () => Product(nchw, content, style, s)), Reference: "intra-op threads 1"),
+            new("1 thread: channels-last input + weights", s => WithThreads(1, defaultThreads, () => Product(clNetwork, content, style, s)), Reference: "intra-op threads 1"),
+            new("1 thread: loss read every iteration (replica)", s => WithThreads(1, defaultThreads, () => Replica(network, content, style, s, readEvery: 1))),
+            new("1 thread: loss read every 10th (replica)", s => WithThreads(1, defaultThreads, () => Replica(network, content, style, s, readEvery: 10)), Reference: "1 thread: loss read every iteration (replica)"),
         };
         if (only is not null)
         {
@@ -72,12 +82,12 @@ internal static class OptimizationVariantsBenchmark
         }
 
         Console.WriteLine($"libtorch threads: intra-op {defaultThreads}, inter-op {get_num_interop_threads()}; {iterations} iterations, best of {rounds} rounds; load average {LoadAverage()}");
-        Console.WriteLine($"channels-last propagates to the taps: {ActivationsChannelsLast(clBoth, content)}");
+        Console.WriteLine($"channels-last propagates to the taps: {ActivationsChannelsLast(clNetwork, content)}");
         Console.WriteLine("| size | optimiser | variant | ms / iteration | ratio to reference | max abs diff to reference | reference |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var size in sizes.DefaultIfEmpty(256))
         {
-            foreach (var optimizer in new[] { OptimizerKind.Adam, OptimizerKind.Lbfgs })
+            foreach (var optimizer in optimizers)
             {
                 var settings = new OptimizationSettings { Size = size, Iterations = iterations, PyramidMinSize = 0, Optimizer = optimizer };
                 foreach (var variant in variants)
@@ -243,7 +253,7 @@ internal static class OptimizationVariantsBenchmark
     {
         using var scope = NewDisposeScope();
         var image = GatysStylizer.Resize(content.ToTensor(), 256, 256);
-        var taps = network.Extract(image, ["stem", "layer1", "layer3"]);
+        var taps = network.Extract(ToChannelsLast(image), ["stem", "layer1", "layer3"]);
         return string.Join(", ", taps.Select(t => $"{t.Key} {(IsChannelsLast(t.Value) ? "yes" : "no")}"));
     }
 
@@ -261,20 +271,20 @@ internal static class OptimizationVariantsBenchmark
 
     private sealed record Variant(string Name, Func<OptimizationSettings, (double Ms, PlanarImage Image)> Measure, string? Reference = null);
 
-    /// <summary>Passes the optimised image to the wrapped network in channels-last layout (same values, NHWC strides).</summary>
-    private sealed class ChannelsLastInput : FeatureNetwork
+    /// <summary>Passes the optimised image to the wrapped network in plain NCHW layout, as the product did before.</summary>
+    private sealed class ContiguousInput : FeatureNetwork
     {
         private readonly FeatureNetwork _inner;
 
-        public ChannelsLastInput(FeatureNetwork inner)
-            : base(nameof(ChannelsLastInput)) => _inner = inner;
+        public ContiguousInput(FeatureNetwork inner)
+            : base(nameof(ContiguousInput)) => _inner = inner;
 
         public override IReadOnlyList<string> Taps => _inner.Taps;
 
         public override int Stride(string tap) => _inner.Stride(tap);
 
         public override IReadOnlyDictionary<string, Tensor> Extract(Tensor image, IReadOnlyCollection<string> taps) =>
-            _inner.Extract(ToChannelsLast(image), taps);
+            _inner.Extract(image.contiguous(), taps);
     }
 
     /// <summary>Milliseconds between the first and the last loss evaluation, per evaluation.</summary>

@@ -7,6 +7,6 @@ cd "$(dirname "$0")"
 dotnet build -c Release -v q --nologo >/dev/null
 bin=bin/Release/net10.0/OrleansStyle.Bench
 iterations=${ITERATIONS:-10}
-"$bin" optimize-variants 256 --iterations "$iterations" --rounds 2 --save "${SAVE:-/tmp/optimize-variants}" 2>&1 | grep -v -e NNPACK -e 'Optimizer::parameters'
-"$bin" optimize-variants 512 --iterations "$iterations" --rounds 1 --save "${SAVE:-/tmp/optimize-variants}" 2>&1 | grep -v -e NNPACK -e 'Optimizer::parameters'
-"$bin" optimize-variants 256 --iterations "$iterations" --rounds 2 --interop-threads 2 --variants default,intra-op 2>&1 | grep -v -e NNPACK -e 'Optimizer::parameters'
+"$bin" optimize-variants 256 --iterations "$iterations" --rounds 2 --save "${SAVE:-/tmp/optimize-variants}" 2>&1 | grep --line-buffered -v -e NNPACK -e 'Optimizer::parameters'
+"$bin" optimize-variants 512 --iterations "$iterations" --rounds 1 --save "${SAVE:-/tmp/optimize-variants}" 2>&1 | grep --line-buffered -v -e NNPACK -e 'Optimizer::parameters'
+"$bin" optimize-variants 256 --iterations "$iterations" --rounds 2 --interop-threads 2 --variants default,intra-op 2>&1 | grep --line-buffered -v -e NNPACK -e 'Optimizer::parameters'
