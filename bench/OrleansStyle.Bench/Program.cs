@@ -8,6 +8,8 @@ switch (suite)
     case "optimize":
         OptimizationBenchmark.IterationTimes(args.Skip(1).Select(int.Parse).DefaultIfEmpty(256).ToArray());
         break;
+    case "optimize-variants":
+        return OptimizationVariantsBenchmark.Run([.. args.Skip(1)]);
     case "optimize-rss":
         OptimizationBenchmark.ResidentMemory(args.Length > 1 ? int.Parse(args[1]) : 1000);
         break;
@@ -29,7 +31,7 @@ switch (suite)
     case "feedforward":
         return FeedForwardBenchmark.Run([.. args.Skip(1)]);
     default:
-        Console.WriteLine("usage: bench optimize [sizes…] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options]"
+        Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options]"
             + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]"
             + " | gateway [model] [megapixels] [repeats] [renders per client]");
         return 2;

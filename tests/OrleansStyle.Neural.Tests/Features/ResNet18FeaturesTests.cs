@@ -41,6 +41,32 @@ public sealed class ResNet18FeaturesTests
     }
 
     [Fact]
+    public void Channels_last_input_gives_the_same_features_and_input_gradient_as_NCHW()
+    {
+        // The Gatys objective feeds the network channels-last copies of the image for speed; only rounding may differ.
+        using var scope = NewDisposeScope();
+        var photo = TestImages.Load(SampleImages.Content("storm"), 96, 64).ToTensor();
+        Tensor Gradient(Tensor input, Func<Tensor, Tensor> layout, out Tensor features)
+        {
+            var image = input.clone().requires_grad_(true);
+            var layer3 = Network.Extract(layout(image), ["layer3"])["layer3"];
+            layer3.square().sum().backward();
+            features = layer3.detach();
+            return image.grad!.detach();
+        }
+
+        var nchwGradient = Gradient(photo, x => x, out var nchw);
+        var channelsLastGradient = Gradient(photo, x => x.ToChannelsLast(), out var channelsLast);
+
+        Assert.Equal(1, channelsLast.stride(1)); // really NHWC all the way to layer3
+        Assert.NotEqual(1, nchw.stride(1));
+        var featureError = ((channelsLast - nchw).abs().max() / nchw.abs().max()).item<float>();
+        var gradientError = ((channelsLastGradient - nchwGradient).abs().max() / nchwGradient.abs().max()).item<float>();
+        Assert.True(featureError < 1e-5f, $"features differ by {featureError} of their maximum");
+        Assert.True(gradientError < 1e-5f, $"gradients differ by {gradientError} of their maximum");
+    }
+
+    [Fact]
     public void Features_are_those_of_the_real_image_not_of_padding()
     {
         // A 224×224 photo is already a multiple of 32: extracting it directly and extracting it after
