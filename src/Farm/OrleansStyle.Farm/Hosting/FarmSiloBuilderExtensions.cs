@@ -7,6 +7,7 @@ using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Hosting;
@@ -23,7 +24,8 @@ public static class FarmSiloBuilderExtensions
         Action<DeviceOptions>? devices = null,
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
-        Action<FarmTrainingOptions>? training = null)
+        Action<FarmTrainingOptions>? training = null,
+        Action<SpoolOptions>? spool = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
         var deviceOptions = new DeviceOptions();
@@ -42,17 +44,25 @@ public static class FarmSiloBuilderExtensions
             [DeviceInventory.MaxTileMetadataKey] = DeviceInventory.MaxTileSize(deviceOptions, announced).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+        silo.AddDefaultJobStorage();
 
         var services = silo.Services;
         services.AddSingleton(Options.Create(deviceOptions));
         var modelOptions = services.AddOptions<ModelRegistryOptions>();
         var jobOptions = services.AddOptions<JobOptions>();
         var trainingOptions = services.AddOptions<FarmTrainingOptions>();
+        var spoolOptions = services.AddOptions<SpoolOptions>();
         if (configuration is not null)
         {
+            spoolOptions.Bind(configuration.GetSection(SpoolOptions.Section));
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
             trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
+        }
+
+        if (spool is not null)
+        {
+            spoolOptions.Configure(spool);
         }
 
         if (training is not null)
@@ -72,6 +82,12 @@ public static class FarmSiloBuilderExtensions
 
         jobOptions.ValidateOnStart();
         trainingOptions.ValidateOnStart();
+        spoolOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
+        services.AddSingleton<JobSpool>();
+        services.AddHostedService<SpoolSweeper>();
+        services.AddSingleton<RenderJobValidator>();
+        services.AddSingleton<RenderJobPlanner>();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
         services.AddSingleton<IValidateOptions<FarmTrainingOptions>, FarmTrainingOptionsValidator>();
         services.AddSingleton<DeviceTrainer>();
