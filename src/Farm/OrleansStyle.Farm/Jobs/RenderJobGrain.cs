@@ -110,6 +110,7 @@ public sealed partial class RenderJobGrain(
         _masks = new RegionMasks(_spec!.Regions, status.Width, status.Height);
         if (status.State == JobState.Running)
         {
+            Status = status with { Resumptions = status.Resumptions + 1 };
             LogResumed(logger, JobId, status.TilesDone, status.TilesTotal);
             Start();
         }
