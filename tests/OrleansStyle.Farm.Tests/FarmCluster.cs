@@ -27,7 +27,8 @@ internal sealed class FarmCluster : IAsyncDisposable
     public IGrainFactory Grains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
     /// <param name="redis">Keep coordinators' state and reminders in this Redis, as clusters do; null: in memory.</param>
-    public static async Task<FarmCluster> StartAsync(IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, string? redis = null)
+    public static async Task<FarmCluster> StartAsync(
+        IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, string? redis = null, Action<Training.FarmTrainingOptions>? training = null)
     {
         var spoolPath = Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
@@ -49,6 +50,7 @@ internal sealed class FarmCluster : IAsyncDisposable
                     j.ContextMargin = 24;
                     jobs?.Invoke(j);
                 },
+                training: training,
                 spool: s => s.Path = spoolPath);
         });
         var cluster = builder.Build();

@@ -78,6 +78,35 @@ public sealed class JobSpool(IOptions<SpoolOptions> options, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// A fresh temporary file path in the job's folder, for writers that produce a file themselves (a training
+    /// checkpoint); hand it to <see cref="TryMoveIn"/> when it is complete. Same folder, so the move is a link, not a copy.
+    /// </summary>
+    public string NewTemporaryPath(string jobId)
+    {
+        var folder = Directory.CreateDirectory(JobFolder(jobId)).FullName;
+        return Path.Combine(folder, $"{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>Makes a complete file from <see cref="NewTemporaryPath"/> the item; false (and the file deleted) when the item exists.</summary>
+    public bool TryMoveIn(string jobId, string key, string temporaryPath)
+    {
+        var path = ItemPath(jobId, key);
+        try
+        {
+            File.Move(temporaryPath, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporaryPath);
+            return false;
+        }
+    }
+
+    /// <summary>Where an item lives, for readers that take a path (it may not exist).</summary>
+    public string PathOf(string jobId, string key) => ItemPath(jobId, key);
+
     public bool Exists(string jobId, string key) => File.Exists(ItemPath(jobId, key));
 
     /// <summary>The keys a job holds (finished writes only), in ordinal order.</summary>
