@@ -19,7 +19,8 @@ internal sealed class FarmCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
-    public static async Task<FarmCluster> StartAsync(IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null)
+    public static async Task<FarmCluster> StartAsync(
+        IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, Action<int, ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
         builder.ConfigureSilo((options, silo) =>
@@ -35,6 +36,7 @@ internal sealed class FarmCluster : IAsyncDisposable
                     j.ContextMargin = 24;
                     jobs?.Invoke(j);
                 });
+            configure?.Invoke(index, silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -20,7 +20,7 @@ namespace OrleansStyle.Farm.Jobs;
 /// still answers status, watch and cancel calls. Placed on the submitting silo (the gateway's) so losing a
 /// worker silo never loses the job.
 /// </summary>
-[Reentrant, PreferLocalPlacement]
+[Reentrant, CoordinatorPlacement]
 public sealed partial class RenderJobGrain(
     IModelRegistry models,
     WorkerDirectory directory,

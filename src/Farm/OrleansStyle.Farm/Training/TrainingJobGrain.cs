@@ -14,7 +14,7 @@ namespace OrleansStyle.Farm.Training;
 /// the status its device reports for callers to poll or watch. The device does the work in slices between tile
 /// batches (<see cref="DeviceTrainer"/>); this grain only records what happens.
 /// </summary>
-[Reentrant, PreferLocalPlacement]
+[Reentrant, CoordinatorPlacement]
 public sealed partial class TrainingJobGrain(
     IModelRegistry models,
     WorkerDirectory directory,
