@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
@@ -23,7 +24,7 @@ public sealed class SiloDrainTests
             [
                 FarmCluster.NoDevices,
                 o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromMilliseconds(20); },
-                o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromMilliseconds(400); },
+                o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromSeconds(1); },
             ],
             j => j.MaxInFlightPerWorker = 4,
             (index, silo) => silo.Services.Configure<DrainOptions>(d => d.GracePeriod = TimeSpan.FromMilliseconds(graceMilliseconds)));
@@ -41,13 +42,26 @@ public sealed class SiloDrainTests
             "a tile done and tiles queued on the leaving silo",
             TimeSpan.FromSeconds(30));
         var drain = leaving.ServiceProvider.GetRequiredService<SiloDrain>();
+        var device = leaving.ServiceProvider.GetRequiredService<DeviceServices>().Queues.Single();
+        var held = device.Load;
         await farm.Cluster.StopSiloAsync(leaving);
+        var left = device.Load;
         var (image, status) = await render;
 
-        Assert.True(drain.IsDraining);
         Assert.Equal(JobState.Completed, status.State);
         Assert.Equal(status.TilesTotal, status.TilesDone);
         Assert.True(status.Retries == 0, $"{status.Retries} tiles failed; the leaving silo held {before.Load.Queued} when it was stopped");
         Assert.Equal(photo.Data, image.ToPixelBuffer().Data);
+        if (graceMilliseconds > 1000)
+        {
+            Assert.True(left.TilesRendered >= held.TilesRendered + held.Queued, $"the leaving silo rendered {left.TilesRendered - held.TilesRendered} of the {held.Queued} tiles it held");
+        }
+        else
+        {
+            // Tiles take a second each: with no grace the held ones went back to the coordinator instead.
+            Assert.True(left.TilesRendered < held.TilesRendered + held.Queued, $"the leaving silo rendered all {held.Queued} tiles it held");
+        }
+
+        Assert.True(drain.IsDraining);
     }
 }

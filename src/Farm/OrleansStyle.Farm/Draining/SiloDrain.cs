@@ -29,6 +29,11 @@ public sealed partial class SiloDrain(DeviceServices devices, IOptions<DrainOpti
     private async Task DrainAsync(CancellationToken stopping)
     {
         _draining = true;
+        if (stopping.IsCancellationRequested)
+        {
+            return; // an ungraceful stop (Orleans skips its own graceful steps too): the silo goes as if it had crashed
+        }
+
         var queues = devices.Queues;
         var grace = options.Value.GracePeriod;
         LogDraining(logger, queues.Sum(q => q.Depth), grace.TotalSeconds);
