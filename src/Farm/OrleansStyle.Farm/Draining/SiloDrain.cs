@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Devices;
@@ -18,6 +19,13 @@ namespace OrleansStyle.Farm.Draining;
 public sealed partial class SiloDrain(DeviceServices devices, IOptions<DrainOptions> options, ILogger<SiloDrain> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>
+    /// The shortest drain. Other silos learn that this one is leaving by gossip, moments after it starts; until then
+    /// their coordinators still send tiles here, and a refusal (routed elsewhere at no cost) is better for them than a
+    /// call that lands after this silo's workers deactivated (which they count as a failed attempt).
+    /// </summary>
+    public static TimeSpan MembershipSettle { get; } = TimeSpan.FromSeconds(2);
+
     private volatile bool _draining;
 
     /// <summary>True from the moment the silo started to leave.</summary>
@@ -37,22 +45,28 @@ public sealed partial class SiloDrain(DeviceServices devices, IOptions<DrainOpti
         var queues = devices.Queues;
         var grace = options.Value.GracePeriod;
         LogDraining(logger, queues.Sum(q => q.Depth), grace.TotalSeconds);
+        var started = Stopwatch.GetTimestamp();
         var idle = Task.WhenAll(queues.Select(q => q.Drain()));
         try
         {
             // The host's own shutdown timeout (stopping) cuts the grace short: then hand back at once.
             await idle.WaitAsync(grace, stopping);
             LogDrained(logger);
-            return;
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             var left = queues.Sum(q => q.HandBack());
             LogHandedBack(logger, left, grace.TotalSeconds);
+
+            // A running batch stops at its token (optimisation tiles) or finishes its forward pass: either way it ends soon.
+            await idle.WaitAsync(DrainOptions.StopAllowance / 2, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        // A running batch stops at its token (optimisation tiles) or finishes its forward pass: either way it ends soon.
-        await idle.WaitAsync(DrainOptions.StopAllowance / 2, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var settle = MembershipSettle - Stopwatch.GetElapsedTime(started);
+        if (settle > TimeSpan.Zero && !stopping.IsCancellationRequested)
+        {
+            await Task.Delay(settle, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: no new tiles; {Tiles} queued or running may finish within {Seconds:0} s")]
