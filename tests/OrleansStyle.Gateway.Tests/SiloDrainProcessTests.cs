@@ -58,7 +58,17 @@ public sealed partial class SiloDrainProcessTests(RedisServer redis) : IClassFix
         var held = await Eventually.Until(() => worker.GetLoad(), l => l.TilesRendered > 0 && l.Queued > 0, "tiles rendered and queued on the leaving silo", Startup);
         await leaving.SignalAsync(signal);
 
-        var outcome = await render;
+        RenderOutcome outcome;
+        try
+        {
+            outcome = await render;
+        }
+        catch (Exception exception)
+        {
+            throw new InvalidOperationException(
+                $"The render failed after {leavingAddress} (not the coordinator's {coordinator}) was stopped:\n--- leaving silo:\n{leaving.Output}\n--- other silo:\n{(leaving == first ? second : first).Output}", exception);
+        }
+
         var exitCode = await leaving.WaitForExitAsync(TimeSpan.FromSeconds(90));
 
         Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);

@@ -40,6 +40,15 @@ public static partial class FarmSiloHost
             }
 
             silo.AddRenderFarm(builder.Configuration);
+
+            // Orleans' default directory (a DHT that re-homes entries after a membership change) can lose track of a
+            // grain while a silo leaves: a call then creates a second activation, and a job's coordinator would be
+            // rebuilt empty beside the live one ("There is no job"). The distributed directory hands its ranges over
+            // consistently; Orleans' own test cluster runs on it, as the farm's in-process tests do. Every silo of a
+            // cluster must use the same directory.
+#pragma warning disable ORLEANSEXP003 // experimental in Orleans 10.4
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         });
         builder.AddSiloTelemetry();
         builder.Services.AddHostedService<StartupReport>();
