@@ -28,7 +28,11 @@ internal sealed class FarmCluster : IAsyncDisposable
 
     /// <param name="redis">Keep coordinators' state and reminders in this Redis, as clusters do; null: in memory.</param>
     public static async Task<FarmCluster> StartAsync(
-        IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, string? redis = null, Action<Training.FarmTrainingOptions>? training = null)
+        IReadOnlyList<Action<DeviceOptions>> silos,
+        Action<JobOptions>? jobs = null,
+        string? redis = null,
+        Action<Training.FarmTrainingOptions>? training = null,
+        Action<int, ISiloBuilder>? configure = null)
     {
         var spoolPath = Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
@@ -52,6 +56,7 @@ internal sealed class FarmCluster : IAsyncDisposable
                 },
                 training: training,
                 spool: s => s.Path = spoolPath);
+            configure?.Invoke(index, silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

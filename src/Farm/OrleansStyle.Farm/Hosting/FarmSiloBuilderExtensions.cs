@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
@@ -45,6 +46,7 @@ public static class FarmSiloBuilderExtensions
         });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         silo.AddDefaultJobStorage();
+        silo.AddPlacementDirector<CoordinatorPlacementStrategy, CoordinatorPlacementDirector>();
 
         var services = silo.Services;
         services.AddSingleton(Options.Create(deviceOptions));
@@ -96,6 +98,22 @@ public static class FarmSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceServices>();
         services.AddSingleton<WorkerDirectory>();
+        AddDrain(services, configuration);
         return silo;
+    }
+
+    /// <summary>Graceful exit on stop: see <see cref="SiloDrain"/>.</summary>
+    private static void AddDrain(IServiceCollection services, IConfiguration? configuration)
+    {
+        var drain = services.AddOptions<DrainOptions>();
+        if (configuration is not null)
+        {
+            drain.Bind(configuration.GetSection(DrainOptions.Section));
+        }
+
+        drain.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<SiloDrain>());
     }
 }
