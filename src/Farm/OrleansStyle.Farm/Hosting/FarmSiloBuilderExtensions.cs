@@ -23,7 +23,8 @@ public static class FarmSiloBuilderExtensions
         Action<DeviceOptions>? devices = null,
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
-        Action<FarmTrainingOptions>? training = null)
+        Action<FarmTrainingOptions>? training = null,
+        Action<Video.VideoOptions>? video = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
         var deviceOptions = new DeviceOptions();
@@ -48,11 +49,13 @@ public static class FarmSiloBuilderExtensions
         var modelOptions = services.AddOptions<ModelRegistryOptions>();
         var jobOptions = services.AddOptions<JobOptions>();
         var trainingOptions = services.AddOptions<FarmTrainingOptions>();
+        var videoOptions = services.AddOptions<Video.VideoOptions>();
         if (configuration is not null)
         {
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
             trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
+            videoOptions.Bind(configuration.GetSection(Video.VideoOptions.Section));
         }
 
         if (training is not null)
@@ -70,7 +73,15 @@ public static class FarmSiloBuilderExtensions
             jobOptions.Configure(jobs);
         }
 
+        if (video is not null)
+        {
+            videoOptions.Configure(video);
+        }
+
         jobOptions.ValidateOnStart();
+        videoOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Video.VideoOptions>, Video.VideoOptionsValidator>();
+        services.AddSingleton<Video.IVideoFrameStore, Video.DirectoryFrameStore>();
         trainingOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
         services.AddSingleton<IValidateOptions<FarmTrainingOptions>, FarmTrainingOptionsValidator>();

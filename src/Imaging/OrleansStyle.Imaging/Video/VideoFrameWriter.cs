@@ -103,9 +103,20 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         }
 
         RawFrames.FromPlanar(frame, _buffer);
+        await WriteRgbAsync(_buffer, cancellationToken);
+    }
+
+    /// <summary>Writes one frame given as packed rgb24 bytes (<see cref="Width"/> × <see cref="Height"/> × 3).</summary>
+    public async ValueTask WriteRgbAsync(ReadOnlyMemory<byte> rgb, CancellationToken cancellationToken = default)
+    {
+        if (rgb.Length != _buffer.Length)
+        {
+            throw new ArgumentException($"The writer takes {Width}×{Height} RGB frames ({_buffer.Length} bytes); this one has {rgb.Length} bytes.", nameof(rgb));
+        }
+
         try
         {
-            await _input.WriteAsync(_buffer, cancellationToken);
+            await _input.WriteAsync(rgb, cancellationToken);
         }
         catch (IOException ex)
         {
