@@ -19,7 +19,7 @@ internal sealed class FarmCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
-    public static async Task<FarmCluster> StartAsync(IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null)
+    public static async Task<FarmCluster> StartAsync(IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, Action<Video.VideoOptions>? video = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
         builder.ConfigureSilo((options, silo) =>
@@ -34,7 +34,8 @@ internal sealed class FarmCluster : IAsyncDisposable
                     j.Overlap = 24;
                     j.ContextMargin = 24;
                     jobs?.Invoke(j);
-                });
+                },
+                video: video);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
