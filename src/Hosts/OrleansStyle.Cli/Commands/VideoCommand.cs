@@ -25,13 +25,17 @@ internal static class VideoCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("clip") { Description = "The clip to stylise (MP4, MKV, WebM, MOV; H.264, H.265, VP9, AV1, … whatever Debian's ffmpeg decodes)." };
+        var input = new Argument<string?>("clip")
+        {
+            Description = "The clip to stylise (MP4, MKV, WebM, MOV; H.264, H.265, VP9, AV1, … whatever Debian's ffmpeg decodes).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var output = new Option<string>("--output", "-o")
         {
             Description = "Result: .mp4 (H.264, yuv420p), .webm (VP9) or a folder path (PNG frames, no audio). The source's audio is copied.",
             Required = true,
         };
-        var model = new Option<string>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain.", Required = true };
+        var model = new Option<string?>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain; with --gateway a model name of its registry." };
         var styles = new Option<string[]>("--style", "-s") { Description = "A style of the model with an optional weight (starry_night=0.7), or for AdaIN a painting's path." };
         var method = new Option<string?>("--method", "-m") { Description = "model (a trained multi/single-style model, the default) or adain." };
         method.AcceptOnlyFromAmong("model", "adain");
@@ -44,6 +48,10 @@ internal static class VideoCommand
         {
             Description = "Name the job (letters, digits, '-', '_', '.'): a run killed part-way and started again with the same id and arguments renders only the frames it had not finished.",
         };
+        var gateway = new Option<string?>("--gateway") { Description = "Render on a running gateway (orleans-style serve), e.g. http://localhost:5080; --model then names a model of its registry." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"API key for --gateway (default: ${Gateway.GatewayChannels.ApiKeyVariable})." };
+        var detach = new Option<bool>("--detach") { Description = "--gateway: keep the job running if this command stops early; follow it again with --attach." };
+        var attach = new Option<string?>("--attach") { Description = "--gateway: follow the detached video job with this id and write its result (no clip argument)." };
         var statistics = new Option<string>("--statistics")
         {
             Description = "clip (default): normalise every frame with statistics frozen from keyframes, so colours do not pump; frame: each frame's own (the per-frame baseline).",
@@ -59,13 +67,29 @@ internal static class VideoCommand
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, method, alpha, size, color, start, duration, statistics, jobId,
+            input, output, model, styles, method, alpha, size, color, start, duration, statistics, jobId, gateway, apiKey, detach, attach,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            if (parse.GetValue(gateway) is { } gatewayUrl)
+            {
+                var adain = (parse.GetValue(method) ?? "model") == "adain";
+                return await Gateway.GatewayCallErrors.Guard(() => Gateway.GatewayVideo.RunAsync(
+                    new Gateway.GatewayVideoArgs(
+                        gatewayUrl, parse.GetValue(apiKey), parse.GetValue(input), parse.GetValue(output)!, parse.GetValue(model) ?? "", parse.GetValue(styles) ?? [], adain,
+                        parse.GetValue(alpha), parse.GetValue(size), parse.GetValue(color), parse.GetValue(start), parse.GetValue(duration),
+                        parse.GetValue(statistics) == "frame", parse.GetValue(jobId), parse.GetValue(detach), parse.GetValue(attach)),
+                    cancellationToken));
+            }
+
+            if (parse.GetValue(detach) || parse.GetValue(attach) is not null)
+            {
+                throw new ArgumentException("--detach and --attach follow jobs on a gateway: add --gateway URL.");
+            }
+
             // Everything the user can get wrong is checked before a frame is decoded.
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = parse.GetValue(model) ?? throw new ArgumentException("Give the model: --model models/multi4.safetensors (or an AdaIN model with --method adain).");
             var renderer = new FeedForwardRender(modelPath);
             var isAdaIn = renderer.Info.Kind == Neural.FeedForward.StyleModelKind.AdaIn;
             if (isAdaIn != ((parse.GetValue(method) ?? "model") == "adain"))
@@ -88,7 +112,7 @@ internal static class VideoCommand
                 : JobIds.New();
             var outputPath = parse.GetValue(output)!;
             var format = VideoOutputFormats.FromPath(outputPath);
-            var clipPath = parse.GetValue(input)!;
+            var clipPath = parse.GetValue(input) ?? throw new ArgumentException("Give the clip to stylise.");
             var info = await VideoProbe.ProbeAsync(clipPath, cancellationToken: cancellationToken);
             var segment = Segment(parse.GetValue(start), parse.GetValue(duration), info);
             var (width, height) = FrameSize(info, parse.GetValue(size), format);
