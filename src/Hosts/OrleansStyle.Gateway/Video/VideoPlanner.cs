@@ -168,8 +168,10 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
         }
         catch (VideoRejectedException rejected)
         {
-            // ffprobe names the gateway's temporary file: say "the clip" instead.
-            throw GatewayErrors.InvalidArgument("clip", rejected.Message.Replace(Path.GetFileName(clip), "the clip", StringComparison.Ordinal), "VIDEO_REJECTED");
+            // ffprobe names the file by its path at the gateway: callers hear of their clip, never of server paths.
+            var name = header.LibraryClip.Length > 0 ? header.LibraryClip : "The uploaded clip";
+            var message = rejected.Message.Replace(clip, name, StringComparison.Ordinal);
+            throw GatewayErrors.InvalidArgument("clip", message.StartsWith(Path.GetFileName(clip) + " ", StringComparison.Ordinal) ? name + message[Path.GetFileName(clip).Length..] : message, "VIDEO_REJECTED");
         }
 
         if (header.HasStartSeconds && header.StartSeconds >= info.Duration.TotalSeconds)
