@@ -32,7 +32,8 @@ internal sealed class FarmCluster : IAsyncDisposable
         Action<JobOptions>? jobs = null,
         string? redis = null,
         Action<Training.FarmTrainingOptions>? training = null,
-        Action<int, ISiloBuilder>? configure = null)
+        Action<int, ISiloBuilder>? configure = null,
+        Action<Video.VideoOptions>? video = null)
     {
         var spoolPath = Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
@@ -55,7 +56,8 @@ internal sealed class FarmCluster : IAsyncDisposable
                     jobs?.Invoke(j);
                 },
                 training: training,
-                spool: s => s.Path = spoolPath);
+                spool: s => s.Path = spoolPath,
+                video: video);
             configure?.Invoke(index, silo);
         });
         var cluster = builder.Build();

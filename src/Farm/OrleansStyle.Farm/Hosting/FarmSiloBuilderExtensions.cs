@@ -26,7 +26,8 @@ public static class FarmSiloBuilderExtensions
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
         Action<FarmTrainingOptions>? training = null,
-        Action<SpoolOptions>? spool = null)
+        Action<SpoolOptions>? spool = null,
+        Action<Video.VideoOptions>? video = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
         var deviceOptions = new DeviceOptions();
@@ -54,12 +55,14 @@ public static class FarmSiloBuilderExtensions
         var jobOptions = services.AddOptions<JobOptions>();
         var trainingOptions = services.AddOptions<FarmTrainingOptions>();
         var spoolOptions = services.AddOptions<SpoolOptions>();
+        var videoOptions = services.AddOptions<Video.VideoOptions>();
         if (configuration is not null)
         {
             spoolOptions.Bind(configuration.GetSection(SpoolOptions.Section));
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
             trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
+            videoOptions.Bind(configuration.GetSection(Video.VideoOptions.Section));
         }
 
         if (spool is not null)
@@ -82,7 +85,15 @@ public static class FarmSiloBuilderExtensions
             jobOptions.Configure(jobs);
         }
 
+        if (video is not null)
+        {
+            videoOptions.Configure(video);
+        }
+
         jobOptions.ValidateOnStart();
+        videoOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Video.VideoOptions>, Video.VideoOptionsValidator>();
+        services.AddSingleton<Video.IVideoFrameStore, Video.DirectoryFrameStore>();
         trainingOptions.ValidateOnStart();
         spoolOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
