@@ -4,7 +4,10 @@ namespace OrleansStyle.Imaging.Temporal;
 /// How frame t−1 moved into frame t: the flow from t back to t−1 (so anything rendered for t−1 can be warped onto
 /// t's pixel grid) and a mask of t's pixels that the warp can be trusted at. The mask is Ruder et al. 2016's
 /// (“Artistic style transfer for videos”, §3.2): a pixel is untrustworthy where the forward–backward check fails
-/// (disoccluded: newly visible in t), on a motion boundary, or where its flow points outside frame t−1.
+/// (disoccluded: newly visible in t), on a motion boundary, or where its flow points outside frame t−1. Because
+/// Farnebäck's flow is smooth and tends to fill small disocclusions with its neighbours' motion (which then passes the
+/// forward–backward check), <see cref="Estimate"/> also distrusts pixels where warping content frame t−1 does not
+/// reproduce frame t (squared RGB distance above <see cref="PhotometricThreshold"/>), the usual complement of the check.
 /// </summary>
 public sealed class FrameMotion
 {
@@ -14,6 +17,9 @@ public sealed class FrameMotion
         Trusted = trusted;
         OccludedPixels = occluded;
     }
+
+    /// <summary>Squared RGB distance (0–1 scale, summed over channels; ≈ 0.06 per channel) above which a warped content pixel is a mismatch.</summary>
+    public const float PhotometricThreshold = 0.01f;
 
     /// <summary>Frame t's pixel x shows what frame t−1 shows at x + Backward(x).</summary>
     public FlowField Backward { get; }
@@ -35,7 +41,33 @@ public sealed class FrameMotion
         Parallel.Invoke(
             () => backward = OpticalFlow.Farneback(current, previous),
             () => forward = OpticalFlow.Farneback(previous, current));
-        return FromFlows(backward, forward);
+        var motion = FromFlows(backward, forward);
+        var warped = backward.Warp(previous);
+        var plane = current.PlaneLength;
+        var channels = Math.Min(3, current.Channels);
+        var occluded = motion.OccludedPixels;
+        for (var i = 0; i < plane; i++)
+        {
+            if (motion.Trusted[i] == 0)
+            {
+                continue;
+            }
+
+            float d2 = 0;
+            for (var c = 0; c < channels; c++)
+            {
+                var d = current.Data[(c * plane) + i] - warped.Data[(c * plane) + i];
+                d2 += d * d;
+            }
+
+            if (d2 > PhotometricThreshold)
+            {
+                motion.Trusted[i] = 0;
+                occluded++;
+            }
+        }
+
+        return new FrameMotion(backward, motion.Trusted, occluded);
     }
 
     /// <summary>The mask from a backward (t → t−1) and a forward (t−1 → t) flow.</summary>
