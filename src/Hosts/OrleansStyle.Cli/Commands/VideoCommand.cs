@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using OrleansStyle.Cli.Rendering;
 using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Temporal;
 using OrleansStyle.Imaging.Video;
 using OrleansStyle.Neural.Style.Optimization;
 using Spectre.Console;
@@ -41,6 +42,12 @@ internal static class VideoCommand
             DefaultValueFactory = _ => "clip",
         };
         statistics.AcceptOnlyFromAmong("clip", "frame");
+        var temporal = new Option<string>("--temporal")
+        {
+            Description = "blend (default): blend the previous result, warped along the content's optical flow, into each frame where the flow is trusted (less flicker); off: frames independent.",
+            DefaultValueFactory = _ => "blend",
+        };
+        temporal.AcceptOnlyFromAmong("blend", "off");
         var command = new Command("video", """
             Stylise a video clip frame by frame with a feed-forward model, in this process. Frame count, frame rate,
             timestamps and audio are kept. Examples:
@@ -49,7 +56,7 @@ internal static class VideoCommand
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, method, alpha, size, color, start, duration, statistics,
+            input, output, model, styles, method, alpha, size, color, start, duration, statistics, temporal,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -89,6 +96,8 @@ internal static class VideoCommand
                 session.Freeze(await KeyframeSheet(clipPath, segment, length, width, height, cancellationToken));
             }
 
+            // Temporal blending runs in display order after stylisation (docs/video.md, "Temporal consistency").
+            var blender = parse.GetValue(temporal) == "blend" ? new TemporalBlender() : null;
             var clock = Stopwatch.StartNew();
             long frames = 0;
             await using (var writer = VideoFrameWriter.Create(outputPath, width, height, clipPath, info, segment))
@@ -102,7 +111,7 @@ internal static class VideoCommand
                         var task = context.AddTask(Describe(0, expected, clock.Elapsed), maxValue: expected);
                         while (await reader.ReadAsync(cancellationToken) is { } frame)
                         {
-                            var painted = await Task.Run(() => session.Stylise(frame), cancellationToken);
+                            var painted = await Task.Run(() => blender is null ? session.Stylise(frame) : blender.Blend(frame, session.Stylise(frame)), cancellationToken);
                             await writer.WriteAsync(painted, cancellationToken);
                             frames++;
                             task.MaxValue = Math.Max(expected, frames); // the container's count can be an estimate

@@ -23,10 +23,11 @@ public static class OpticalFlow
         using var a = Luma(from);
         using var b = Luma(to);
         using var flow = new Mat();
-        // Levels: enough pyramid for pans of ~5 % of the frame per step; window 15 px, 3 iterations, polyN 5 / σ 1.2
-        // are OpenCV's recommended settings (measured in docs/benchmarks.md).
+        // A 31 px window over up to 5 pyramid levels (coarsest level ≥ 16 px): the wide window carries motion into
+        // flat, out-of-focus areas where a 15 px one guesses (docs/benchmarks.md, "Optical flow"); 3 iterations and
+        // polyN 5 / σ 1.2 are OpenCV's recommended settings.
         var levels = Math.Clamp((int)Math.Log2(Math.Min(from.Width, from.Height) / 16.0), 1, 5);
-        Cv2.CalcOpticalFlowFarneback(a, b, flow, 0.5, levels, 15, 3, 5, 1.2, OpticalFlowFlags.None);
+        Cv2.CalcOpticalFlowFarneback(a, b, flow, 0.5, levels, 31, 3, 5, 1.2, OpticalFlowFlags.None);
         var length = from.PlaneLength;
         var packed = new float[2 * length];
         System.Runtime.InteropServices.Marshal.Copy(flow.Data, packed, 0, packed.Length);

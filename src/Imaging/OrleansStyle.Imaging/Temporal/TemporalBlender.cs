@@ -22,7 +22,14 @@ public sealed class TemporalBlender
     /// The blended frame for <paramref name="content"/> (frame t of the clip, RGB 0–1) stylised as
     /// <paramref name="stylised"/> (same size). The first frame passes through unchanged.
     /// </summary>
-    public PlanarImage Blend(PlanarImage content, PlanarImage stylised)
+    public PlanarImage Blend(PlanarImage content, PlanarImage stylised) => Blend(content, stylised, motion: null);
+
+    /// <summary>
+    /// As <see cref="Blend(PlanarImage, PlanarImage)"/> with the motion from the previous content frame to this one
+    /// already estimated (<see cref="FrameMotion.Estimate"/>): flow depends on content frames only, so a pipeline can
+    /// compute it in parallel, ahead of the sequential blend. Null estimates it here.
+    /// </summary>
+    public PlanarImage Blend(PlanarImage content, PlanarImage stylised, FrameMotion? motion)
     {
         if (content.Size != stylised.Size)
         {
@@ -32,7 +39,7 @@ public sealed class TemporalBlender
         var result = stylised;
         if (_previousContent is { } previousContent && _previousResult is { } previousResult && previousContent.Size == content.Size && _options.Weight > 0)
         {
-            result = Blend(FrameMotion.Estimate(previousContent, content), previousContent, previousResult, content, stylised);
+            result = Blend(motion ?? FrameMotion.Estimate(previousContent, content), previousContent, previousResult, content, stylised);
         }
 
         _previousContent = content;
