@@ -7,7 +7,7 @@ namespace OrleansStyle.Imaging.Temporal;
 /// e^−1, so pixels the flow got wrong (lighting changes, fast motion) take the new frame and do not ghost.
 /// Defaults measured in docs/video.md, "Temporal consistency".
 /// </summary>
-public sealed record TemporalBlendOptions(float Weight = 0.3f, float ContentTolerance = 0.06f)
+public sealed record TemporalBlendOptions(float Weight = 0.35f, float ContentTolerance = 0.06f)
 {
     public static TemporalBlendOptions Default { get; } = new();
 
@@ -16,7 +16,7 @@ public sealed record TemporalBlendOptions(float Weight = 0.3f, float ContentTole
         if (!(Weight is >= 0f and < 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(Weight), Weight,
-                "The temporal blend weight must be at least 0 (off) and below 1 (1 would freeze the first frame forever); 0.3 is the measured default.");
+                "The temporal blend weight must be at least 0 (off) and below 1 (1 would freeze the first frame forever); 0.35 is the measured default.");
         }
 
         if (!(ContentTolerance is > 0f and <= 2f))
