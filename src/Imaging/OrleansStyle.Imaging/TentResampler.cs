@@ -17,8 +17,31 @@ internal static class TentResampler
             return source.Clone();
         }
 
-        var horizontal = TentWeights.Create(source.Width, width);
-        var vertical = TentWeights.Create(source.Height, height);
+        return Resize(source, width, height, (double)source.Width / width, (double)source.Height / height);
+    }
+
+    /// <summary>
+    /// Resamples on a grid fixed by <paramref name="scale"/> (source pixels per target pixel) rather than by the two
+    /// sizes: target pixel i is centred on source position (i + ½)·scale. A crop starting at a multiple of the scale
+    /// therefore resamples to the matching crop of the whole image's result (away from the crop's own edges).
+    /// </summary>
+    public static PlanarImage ResizeByScale(PlanarImage source, int width, int height, double scale)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (!double.IsFinite(scale) || scale <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be a positive number of source pixels per target pixel.");
+        }
+
+        return Resize(source, width, height, scale, scale);
+    }
+
+    private static PlanarImage Resize(PlanarImage source, int width, int height, double scaleX, double scaleY)
+    {
+        var horizontal = TentWeights.Create(source.Width, width, scaleX);
+        var vertical = TentWeights.Create(source.Height, height, scaleY);
         var result = new PlanarImage(width, height, source.Channels);
         var sourceWidth = source.Width;
         var sourceHeight = source.Height;
@@ -94,9 +117,8 @@ internal static class TentResampler
             return sum;
         }
 
-        public static TentWeights Create(int sourceLength, int targetLength)
+        public static TentWeights Create(int sourceLength, int targetLength, double scale)
         {
-            var scale = (double)sourceLength / targetLength;
             var support = Math.Max(scale, 1.0);
             var maxTaps = (int)Math.Ceiling(support * 2) + 2;
             var starts = new int[targetLength];
@@ -116,6 +138,14 @@ internal static class TentResampler
                     var weight = Math.Max(0.0, 1.0 - (Math.Abs(index + 0.5 - centre) / support));
                     raw[count++] = weight;
                     total += weight;
+                }
+
+                if (!(total > 0))
+                {
+                    // A grid fixed by the scale may centre the last target pixel past the source's end: take the edge pixel.
+                    first = Math.Clamp((int)Math.Floor(centre), 0, sourceLength - 1);
+                    raw[0] = total = 1;
+                    count = 1;
                 }
 
                 starts[output] = first;

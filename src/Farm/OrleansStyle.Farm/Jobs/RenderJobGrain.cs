@@ -10,6 +10,7 @@ using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
 using OrleansStyle.Farm.Workers;
+using OrleansStyle.Neural.FeedForward;
 
 namespace OrleansStyle.Farm.Jobs;
 
@@ -44,6 +45,7 @@ public sealed partial class RenderJobGrain(
     private Stopwatch? _clock;
     private string? _cancelReason;
     private PlanarImage? _coarse;
+    private float _strokeScale = 1f;
 
     // Masks and style images ride in the spec and in every tile's work: keep them far below Orleans' message cap.
     private const int MaxInlineBytes = 16 << 20;
@@ -73,7 +75,12 @@ public sealed partial class RenderJobGrain(
             : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
             : _options.TileSize;
         var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
-        _tiling = new JobTiling(spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), _options.ContextMargin);
+
+        // The network sees windows shrunk by the stroke scale: its context margin and grid are in shrunk pixels.
+        _strokeScale = spec.Method == RenderMethod.Optimize ? 1f : StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height));
+        _tiling = new JobTiling(
+            spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), (int)Math.Ceiling(_options.ContextMargin * _strokeScale),
+            StrokeScaling.Alignment(_strokeScale));
         _spec = spec;
         _source = new SourceImage(spec.Width, spec.Height);
         _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
@@ -157,6 +164,21 @@ public sealed partial class RenderJobGrain(
         else if (RenderJobSpec.ShapeProblem(spec.Width, spec.Height) is { } shape)
         {
             throw new InvalidJobException(char.ToUpperInvariant(shape[0]) + shape[1..]); // the thumbnail checks below would only restate it
+        }
+
+        if (StrokeScaling.Problem(spec.StrokeScale) is { } strokeProblem)
+        {
+            problems.Add(strokeProblem);
+        }
+        else if (spec.Method == RenderMethod.Optimize && spec.StrokeScale != 0)
+        {
+            problems.Add("The stroke scale applies to feed-forward renders; optimisation sizes its strokes with the style size.");
+        }
+        else if (spec.Method != RenderMethod.Optimize && spec.Width > 0 && spec.Height > 0
+            && StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height)) is var scale
+            && StrokeScaling.Shrunk(Math.Min(spec.Width, spec.Height), scale) < RenderJobSpec.MinSide)
+        {
+            problems.Add($"Stroke scale {scale} would shrink the {spec.Width}×{spec.Height} picture's short side below {RenderJobSpec.MinSide} pixels: use at most {Math.Min(spec.Width, spec.Height) / RenderJobSpec.MinSide}.");
         }
 
         if (spec.Method == RenderMethod.Optimize)
@@ -368,7 +390,7 @@ public sealed partial class RenderJobGrain(
 
         // Otherwise even a single tile takes the thumbnail's statistics, so the result does not depend on the tile size.
 
-        var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
+        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
         var router = new TileRouter(_options);
         for (var attempt = 1; ; attempt++)
         {
@@ -383,6 +405,27 @@ public sealed partial class RenderJobGrain(
                 router.Failed(worker);
             }
         }
+    }
+
+    /// <summary>
+    /// The thumbnail at most as large as the picture the network sees (shrunk by the stroke scale), so the statistics
+    /// are those of that picture; a thumbnail that is the picture itself is shrunk exactly as the tiles are.
+    /// </summary>
+    private PixelBuffer StatisticsThumbnail()
+    {
+        var spec = _spec!;
+        var thumbnail = spec.Thumbnail;
+        var width = StrokeScaling.Shrunk(spec.Width, _strokeScale);
+        var height = StrokeScaling.Shrunk(spec.Height, _strokeScale);
+        if (_strokeScale == 1f || Math.Max(width, height) >= Math.Max(thumbnail.Width, thumbnail.Height))
+        {
+            return thumbnail;
+        }
+
+        var planar = thumbnail.ToPlanar();
+        return (thumbnail.Width == spec.Width && thumbnail.Height == spec.Height
+            ? StrokeScaling.Shrink(planar, _strokeScale)
+            : planar.Resize(width, height)).ToPixelBuffer();
     }
 
     private async Task RenderTilesAsync(FrozenStatistics? statistics, CancellationToken token)
@@ -409,6 +452,7 @@ public sealed partial class RenderJobGrain(
                     Deadline = spec.Deadline,
                     StyleSize = spec.StyleSize,
                     KeepDecoderColors = spec.KeepDecoderColors,
+                    StrokeScale = _strokeScale,
                 };
                 if (spec.Method == RenderMethod.Optimize)
                 {
