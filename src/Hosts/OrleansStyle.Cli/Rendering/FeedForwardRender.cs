@@ -66,6 +66,7 @@ internal sealed class FeedForwardRender(string modelPath)
             LuminanceSpace = options.LuminanceSpace,
             MatchStyleColors = !options.DecoderColors,
             StrokeScale = options.StrokeScale,
+            StrokeDetail = options.StrokeDetail,
         };
         return new FeedForwardStylizer(model).Stylise(request);
     }
@@ -169,4 +170,6 @@ internal sealed record FeedForwardRequestOptions(
 {
     /// <summary>Stroke scale of single-picture renders (0 = automatic); clips keep the network's strokes.</summary>
     public float StrokeScale { get; init; } = 1f;
+
+    public float StrokeDetail { get; init; } = StrokeScaling.DefaultDetail;
 }
