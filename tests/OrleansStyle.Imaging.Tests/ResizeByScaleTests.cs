@@ -4,27 +4,30 @@ namespace OrleansStyle.Imaging.Tests;
 public sealed class ResizeByScaleTests
 {
     [Theory]
-    [InlineData(2.0)]
-    [InlineData(61.0 / 32)]
-    [InlineData(0.5)]
-    public void A_crop_at_a_multiple_of_the_scale_resamples_to_the_crop_of_the_whole_result(double scale)
+    [InlineData(2.0, ResamplingKernel.Tent)]
+    [InlineData(61.0 / 32, ResamplingKernel.Tent)]
+    [InlineData(0.5, ResamplingKernel.Tent)]
+    [InlineData(0.5, ResamplingKernel.Lanczos3)]
+    [InlineData(32.0 / 61, ResamplingKernel.Lanczos3)]
+    public void A_crop_at_a_multiple_of_the_scale_resamples_to_the_crop_of_the_whole_result(double scale, ResamplingKernel kernel)
     {
         var image = Noise(200, 150, 3, seed: 5);
-        var whole = image.ResizeByScale(Length(200, scale), Length(150, scale), scale);
+        var whole = image.ResizeByScale(Length(200, scale), Length(150, scale), scale, kernel);
 
-        // A window 64 source pixels·scale in, i.e. 64 target pixels in: the grids coincide.
-        var origin = (int)Math.Round(64 * scale);
+        // A window whose origin is a whole number of target pixels in: the grids coincide.
+        var origin = scale >= 1 ? (int)Math.Round(64 * scale) : 32;
+        var offset = (int)Math.Round(origin / scale);
         var window = image.Crop(origin, 0, 200 - origin, 150);
-        var part = window.ResizeByScale(Length(window.Width, scale), Length(150, scale), scale);
+        var part = window.ResizeByScale(Length(window.Width, scale), Length(150, scale), scale, kernel);
 
-        // Away from the window's own left edge (the tent reaches one target pixel over it) the values agree.
+        // Away from the window's own left edge (the kernel reaches a few target pixels over it) the values agree.
         for (var c = 0; c < 3; c++)
         {
             for (var y = 0; y < part.Height; y++)
             {
-                for (var x = 2; x < part.Width - 2; x++)
+                for (var x = 8; x < part.Width - 8; x++)
                 {
-                    Assert.Equal(whole.Row(c, y)[x + 64], part.Row(c, y)[x], 1e-5f);
+                    Assert.Equal(whole.Row(c, y)[x + offset], part.Row(c, y)[x], 1e-5f);
                 }
             }
         }

@@ -77,7 +77,8 @@ public sealed partial class RenderJobGrain(
         var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
 
         // The network sees windows shrunk by the stroke scale: its context margin and grid are in shrunk pixels.
-        _strokeScale = spec.Method == RenderMethod.Optimize ? 1f : StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height));
+        _strokeScale = spec.Method == RenderMethod.Optimize ? 1f
+            : StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height));
         _tiling = new JobTiling(
             spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), (int)Math.Ceiling(_options.ContextMargin * _strokeScale),
             StrokeScaling.Alignment(_strokeScale));
@@ -175,7 +176,7 @@ public sealed partial class RenderJobGrain(
             problems.Add("The stroke scale applies to feed-forward renders; optimisation sizes its strokes with the style size.");
         }
         else if (spec.Method != RenderMethod.Optimize && spec.Width > 0 && spec.Height > 0
-            && StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height)) is var scale
+            && StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height)) is var scale
             && StrokeScaling.Shrunk(Math.Min(spec.Width, spec.Height), scale) < RenderJobSpec.MinSide)
         {
             problems.Add($"Stroke scale {scale} would shrink the {spec.Width}×{spec.Height} picture's short side below {RenderJobSpec.MinSide} pixels: use at most {Math.Min(spec.Width, spec.Height) / RenderJobSpec.MinSide}.");

@@ -36,7 +36,7 @@ public sealed class FeedForwardStylizer(IStyleModel model)
         var content = request.Size > 0 ? Fit(request.Content, request.Size) : request.Content;
 
         // The network runs on the picture shrunk by the stroke scale (the picture itself at scale 1).
-        var scale = StrokeScaling.Resolve(request.StrokeScale, Math.Max(content.Width, content.Height));
+        var scale = StrokeScaling.Resolve(request.StrokeScale, Math.Max(content.Width, content.Height), Math.Min(content.Width, content.Height));
         var shrunk = StrokeScaling.Shrink(content, scale);
         var regions = request.Regions
             .Select(r => r with { Mask = r.Mask is null ? null : StyleRequest.FitMask(r.Mask, shrunk.Width, shrunk.Height) })
@@ -71,7 +71,8 @@ public sealed class FeedForwardStylizer(IStyleModel model)
     {
         ArgumentNullException.ThrowIfNull(request);
         var fitted = request.Size > 0 ? Fit(request.Content, request.Size) : request.Content;
-        var content = StrokeScaling.Shrink(fitted, StrokeScaling.Resolve(request.StrokeScale, Math.Max(fitted.Width, fitted.Height)));
+        var content = StrokeScaling.Shrink(
+            fitted, StrokeScaling.Resolve(request.StrokeScale, Math.Max(fitted.Width, fitted.Height), Math.Min(fitted.Width, fitted.Height)));
         var regions = request.Regions
             .Select(r => r with { Mask = r.Mask is null ? null : StyleRequest.FitMask(r.Mask, content.Width, content.Height) })
             .ToList();

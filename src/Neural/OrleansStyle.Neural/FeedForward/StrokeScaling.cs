@@ -21,8 +21,11 @@ public static class StrokeScaling
 
     public const float Max = 16f;
 
-    /// <summary>The long side whose strokes the automatic scale keeps: the bundled models were trained and measured there.</summary>
-    public const int ReferenceLongSide = 512;
+    /// <summary>
+    /// The long side whose strokes the automatic scale keeps: the bundled models were trained on 256-px crops, and
+    /// rendered at 256 px every held-out pair meets the texture target, at 512 px not all (models/README.md).
+    /// </summary>
+    public const int ReferenceLongSide = 256;
 
     /// <summary>Scales are multiples of 1/<see cref="Steps"/>.</summary>
     public const int Steps = 32;
@@ -36,19 +39,29 @@ public static class StrokeScaling
             ? null
             : $"Stroke scale {requested} is out of range: use {Min}–{Max} (strokes that many times larger than the network paints them), or 0 for automatic (strokes as on a {ReferenceLongSide}-px picture).";
 
+    /// <summary>The shortest side the automatic scale leaves the shrunk picture (the networks need a few pixels).</summary>
+    public const int MinShrunkSide = 16;
+
     /// <summary>
     /// The scale a render uses: the requested one to a multiple of 1/<see cref="Steps"/>, or with 0 (automatic) the
-    /// picture's long side over <see cref="ReferenceLongSide"/>, at least 1 (smaller pictures keep the network's strokes).
+    /// picture's long side over <see cref="ReferenceLongSide"/>, at least 1 (smaller pictures keep the network's
+    /// strokes), at most <see cref="Max"/> and at most what leaves <paramref name="shortSide"/> <see cref="MinShrunkSide"/> pixels.
     /// </summary>
-    public static float Resolve(float requested, int longSide)
+    public static float Resolve(float requested, int longSide, int shortSide = int.MaxValue)
     {
         if (Problem(requested) is { } problem)
         {
             throw new ArgumentOutOfRangeException(nameof(requested), requested, problem);
         }
 
-        var scale = requested == 0 ? Math.Max(Min, (float)longSide / ReferenceLongSide) : requested;
-        return Math.Clamp(MathF.Round(scale * Steps) / Steps, Min, Max);
+        if (requested != 0)
+        {
+            return Math.Clamp(MathF.Round(requested * Steps) / Steps, Min, Max);
+        }
+
+        var automatic = MathF.Round((float)longSide / ReferenceLongSide * Steps) / Steps;
+        var widest = MathF.Floor((float)shortSide / MinShrunkSide * Steps) / Steps;
+        return Math.Clamp(Math.Min(automatic, widest), Min, Max);
     }
 
     /// <summary>Pixels of the picture per 32 pixels of the shrunk picture: the tile alignment a scale needs.</summary>
@@ -60,8 +73,9 @@ public static class StrokeScaling
     public static PlanarImage Shrink(PlanarImage image, float scale) =>
         scale == 1f ? image : image.ResizeByScale(Shrunk(image.Width, scale), Shrunk(image.Height, scale), scale);
 
+    /// <summary>Lanczos-3, so the network's strokes stay crisp (bilinear visibly softens them and the texture figure sees it).</summary>
     public static PlanarImage Enlarge(PlanarImage small, int width, int height, float scale) =>
-        scale == 1f && small.Width == width && small.Height == height ? small : small.ResizeByScale(width, height, 1.0 / scale);
+        scale == 1f && small.Width == width && small.Height == height ? small : small.ResizeByScale(width, height, 1.0 / scale, ResamplingKernel.Lanczos3);
 
     /// <summary>
     /// Enlarges <paramref name="rendered"/> (the network's result on <see cref="Shrink"/> of <paramref name="content"/>)
@@ -72,13 +86,20 @@ public static class StrokeScaling
         ArgumentNullException.ThrowIfNull(rendered);
         ArgumentNullException.ThrowIfNull(content);
         var result = Enlarge(rendered, content.Width, content.Height, scale);
-        if (scale == 1f || detail == 0f)
+        if (scale == 1f)
         {
             return result;
         }
 
-        result = ReferenceEquals(result, rendered) ? result.Clone() : result;
+        if (detail == 0f)
+        {
+            Clamp(result.Data); // Lanczos overshoots a little
+            return result;
+        }
+
         var luminance = Luminance(content);
+
+        // The detail is what the same shrink and enlargement remove from the photo, so it is exactly what the render lacks.
         var blurred = Enlarge(Shrink(luminance, scale), content.Width, content.Height, scale);
         var fine = luminance.Data;
         var coarse = blurred.Data;
@@ -92,6 +113,14 @@ public static class StrokeScaling
         }
 
         return result;
+    }
+
+    private static void Clamp(Span<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Math.Clamp(values[i], 0f, 1f);
+        }
     }
 
     /// <summary>Rec. 601 luma: cheap, and only its high frequencies are used.</summary>
