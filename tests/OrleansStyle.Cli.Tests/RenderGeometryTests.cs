@@ -80,6 +80,31 @@ public sealed class RenderGeometryTests : IDisposable
         Assert.Single(error.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--stroke-scale=0.5", "--stroke-scale: Stroke scale 0.5 is out of range: use 1–16")]
+    [InlineData("--stroke-scale=17", "--stroke-scale: Stroke scale 17 is out of range: use 1–16")]
+    [InlineData("--stroke-scale=NaN", "--stroke-scale: Stroke scale NaN is out of range")]
+    public async Task A_bad_stroke_scale_is_refused_before_any_file_is_read(string option, string message)
+    {
+        var (code, error) = await Cli.Run(
+            "render", Path.Combine(_folder, "missing.jpg"), "--model", "models/multi4.safetensors", "--style", "starry_night", option, "-o", Path.Combine(_folder, "o.png"));
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("missing.jpg", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_stroke_scale_on_an_optimisation_render_is_refused()
+    {
+        var (code, error) = await Cli.Run(
+            "render", Path.Combine(_folder, "missing.jpg"), "--style", "x.jpg", "--stroke-scale", "2", "-o", Path.Combine(_folder, "o.png"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--stroke-scale applies to --model renders", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Overlap_over_half_the_tile_is_refused_with_the_limit()
     {

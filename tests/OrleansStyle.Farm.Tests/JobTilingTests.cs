@@ -7,6 +7,25 @@ namespace OrleansStyle.Farm.Tests;
 public sealed class JobTilingTests
 {
     [Theory]
+    [InlineData(2f)]
+    [InlineData(61f / 32)]
+    [InlineData(4f)]
+    public void At_a_stroke_scale_windows_start_where_the_shrunk_picture_is_on_the_networks_32_px_grid(float scale)
+    {
+        var alignment = Neural.FeedForward.StrokeScaling.Alignment(scale);
+        var tiling = new JobTiling(2048, 1536, 512, 32, (int)Math.Ceiling(32 * scale), alignment);
+        foreach (var t in tiling.Layout.Tiles)
+        {
+            var window = tiling.Window(t.Index);
+            Assert.Equal(0, window.X % alignment);
+            Assert.Equal(0, window.Y % alignment);
+            Assert.Equal(0, (window.X / (double)scale) % 32, 6);
+            Assert.Equal(0, (window.Y / (double)scale) % 32, 6);
+            Assert.True(tiling.Keep(t.Index).X >= Math.Min(32 * scale, t.X), "the margin in shrunk pixels");
+        }
+    }
+
+    [Theory]
     [InlineData(1000, 700, 256, 32, 32)]
     [InlineData(300, 300, 96, 24, 24)]
     [InlineData(100, 60, 256, 32, 32)]

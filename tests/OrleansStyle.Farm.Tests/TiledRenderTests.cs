@@ -13,7 +13,8 @@ public sealed class TiledRenderTests
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
         var photo = FarmFixtures.Photo("dune", 288, 216);
         var request = RenderHelpers.Request(
-            RenderHelpers.NewId("multi"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 0.7f), StyleWeight.Trained("style1", 0.3f));
+            RenderHelpers.NewId("multi"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 0.7f), StyleWeight.Trained("style1", 0.3f))
+            with { StrokeScale = 1 }; // the network's own strokes, as the model paints them whole (StrokeScaleRenderTests: other scales)
 
         var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
 

@@ -41,6 +41,38 @@ public sealed class BadInputTests(GatewayServer server)
         await AssertStillServing();
     }
 
+    [Theory]
+    [InlineData(0.5f)]
+    [InlineData(-2f)]
+    [InlineData(100f)]
+    [InlineData(float.NaN)]
+    public async Task A_stroke_scale_out_of_range_is_invalid_argument_on_its_field(float scale)
+    {
+        var header = RenderCalls.MultiHeader();
+        header.StrokeScale = scale;
+        var chunks = RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("raindrops", 64, 48)));
+
+        var failure = await RenderCalls.ExpectFailure(() => RenderCalls.RenderAsync(server.Render, header, chunks), StatusCode.InvalidArgument);
+
+        var violation = Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal("stroke_scale", violation.Field);
+        Assert.Contains("1–16", violation.Description, StringComparison.Ordinal);
+        await AssertStillServing();
+    }
+
+    [Fact]
+    public async Task A_stroke_scale_of_2_renders_at_the_pictures_size()
+    {
+        var header = RenderCalls.MultiHeader();
+        header.StrokeScale = 2;
+
+        var outcome = await RenderCalls.RenderAsync(server.Render, header, RenderCalls.Chunks(GatewayFixtures.Encode(GatewayFixtures.Photo("raindrops", 96, 64))));
+
+        Assert.Equal(V1.JobState.Completed, outcome.Summary.Job.State);
+        var result = GatewayFixtures.Decode(outcome.Result);
+        Assert.Equal((96, 64), (result.Width, result.Height));
+    }
+
     [Fact]
     public async Task A_mask_whose_aspect_ratio_differs_from_the_picture_is_invalid_argument()
     {

@@ -96,6 +96,14 @@ public sealed class PlanarImage
     /// </summary>
     public PlanarImage Resize(int width, int height) => TentResampler.Resize(this, width, height);
 
+    /// <summary>
+    /// Resamples to <paramref name="width"/>×<paramref name="height"/> with <paramref name="scale"/> source pixels per
+    /// result pixel (&gt; 1 shrinks, &lt; 1 enlarges) on a grid anchored at the origin, so a crop whose origin is a
+    /// multiple of the scale gives the matching crop of the whole image's result: what tiled renders need.
+    /// </summary>
+    public PlanarImage ResizeByScale(int width, int height, double scale, ResamplingKernel kernel = ResamplingKernel.Tent) =>
+        TentResampler.ResizeByScale(this, width, height, scale, kernel);
+
     /// <summary>Shrinks so the long side is at most <paramref name="maxSide"/>; returns this instance when it already fits.</summary>
     public PlanarImage FitWithin(int maxSide)
     {

@@ -1,7 +1,7 @@
 namespace OrleansStyle.Imaging;
 
 /// <summary>
-/// Separable resampling with a tent kernel on pixel centres. Enlarging is plain bilinear interpolation;
+/// Separable resampling with a tent kernel on pixel centres (or, to enlarge on request, Lanczos-3). Enlarging is plain bilinear interpolation;
 /// shrinking by a factor s widens the tent to s source pixels either side so the result is an area-weighted
 /// average instead of aliasing. Borders renormalise the weights, which equals clamping to the edge pixel.
 /// </summary>
@@ -17,8 +17,31 @@ internal static class TentResampler
             return source.Clone();
         }
 
-        var horizontal = TentWeights.Create(source.Width, width);
-        var vertical = TentWeights.Create(source.Height, height);
+        return Resize(source, width, height, (double)source.Width / width, (double)source.Height / height);
+    }
+
+    /// <summary>
+    /// Resamples on a grid fixed by <paramref name="scale"/> (source pixels per target pixel) rather than by the two
+    /// sizes: target pixel i is centred on source position (i + ½)·scale. A crop starting at a multiple of the scale
+    /// therefore resamples to the matching crop of the whole image's result (away from the crop's own edges).
+    /// </summary>
+    public static PlanarImage ResizeByScale(PlanarImage source, int width, int height, double scale, ResamplingKernel kernel = ResamplingKernel.Tent)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (!double.IsFinite(scale) || scale <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be a positive number of source pixels per target pixel.");
+        }
+
+        return Resize(source, width, height, scale, scale, kernel);
+    }
+
+    private static PlanarImage Resize(PlanarImage source, int width, int height, double scaleX, double scaleY, ResamplingKernel kernel = ResamplingKernel.Tent)
+    {
+        var horizontal = TentWeights.Create(source.Width, width, scaleX, kernel);
+        var vertical = TentWeights.Create(source.Height, height, scaleY, kernel);
         var result = new PlanarImage(width, height, source.Channels);
         var sourceWidth = source.Width;
         var sourceHeight = source.Height;
@@ -94,10 +117,10 @@ internal static class TentResampler
             return sum;
         }
 
-        public static TentWeights Create(int sourceLength, int targetLength)
+        public static TentWeights Create(int sourceLength, int targetLength, double scale, ResamplingKernel kernel)
         {
-            var scale = (double)sourceLength / targetLength;
-            var support = Math.Max(scale, 1.0);
+            var lanczos = kernel == ResamplingKernel.Lanczos3 && scale < 1;
+            var support = lanczos ? 3.0 : Math.Max(scale, 1.0);
             var maxTaps = (int)Math.Ceiling(support * 2) + 2;
             var starts = new int[targetLength];
             var counts = new int[targetLength];
@@ -113,9 +136,17 @@ internal static class TentResampler
                 var count = 0;
                 for (var index = first; index < end && count < maxTaps; index++)
                 {
-                    var weight = Math.Max(0.0, 1.0 - (Math.Abs(index + 0.5 - centre) / support));
+                    var weight = lanczos ? Lanczos3(index + 0.5 - centre) : Math.Max(0.0, 1.0 - (Math.Abs(index + 0.5 - centre) / support));
                     raw[count++] = weight;
                     total += weight;
+                }
+
+                if (!(total > 0))
+                {
+                    // A grid fixed by the scale may centre the last target pixel past the source's end: take the edge pixel.
+                    first = Math.Clamp((int)Math.Floor(centre), 0, sourceLength - 1);
+                    raw[0] = total = 1;
+                    count = 1;
                 }
 
                 starts[output] = first;
@@ -127,6 +158,22 @@ internal static class TentResampler
             }
 
             return new TentWeights(starts, counts, weights, maxTaps);
+        }
+
+        private static double Lanczos3(double x)
+        {
+            if (Math.Abs(x) < 1e-9)
+            {
+                return 1;
+            }
+
+            if (Math.Abs(x) >= 3)
+            {
+                return 0;
+            }
+
+            var px = Math.PI * x;
+            return 3 * Math.Sin(px) * Math.Sin(px / 3) / (px * px);
         }
     }
 }

@@ -99,6 +99,13 @@ public sealed record RenderJobSpec(
     [Id(17)]
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>
+    /// Feed-forward: strokes this many times larger than the network paints them (1–16); 0 = automatic, strokes as on
+    /// a 512-px picture. The coordinator resolves it and every tile gets the same value.
+    /// </summary>
+    [Id(18)]
+    public float StrokeScale { get; init; }
+
     /// <summary>The loss network optimisation jobs use (they need no model file).</summary>
     public const string OptimizationNetwork = "resnet18";
 

@@ -52,4 +52,8 @@ public sealed record TileWork(
     /// <summary>Optimisation: the random seed (noise initialisation, kernel samples).</summary>
     [Id(15)]
     public int Seed { get; init; }
+
+    /// <summary>Feed-forward: the job's resolved stroke scale (≥ 1): the network runs on the window shrunk by it.</summary>
+    [Id(16)]
+    public float StrokeScale { get; init; } = 1f;
 }

@@ -112,6 +112,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
             RefineIterations = request.RefineIterations,
             KeepDecoderColors = request.KeepDecoderColors,
             Seed = request.Seed,
+            StrokeScale = request.StrokeScale,
             Fingerprint = RequestFingerprint.Of(request),
         });
     }

@@ -33,6 +33,9 @@ public sealed record FarmRenderRequest(string JobId, PixelBuffer Content, string
     /// <summary>Optimisation: the random seed.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Feed-forward: strokes this many times larger (1–16); 0 = automatic from the picture's size.</summary>
+    public float StrokeScale { get; init; }
+
     /// <summary>Long side of the thumbnail statistics are frozen from (and optimisation's coarse pass runs at).</summary>
     public int StatisticsSize { get; init; } = RenderJobSpec.StatisticsSize;
 }

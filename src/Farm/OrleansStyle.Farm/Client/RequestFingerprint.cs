@@ -35,6 +35,7 @@ internal static class RequestFingerprint
         {
             BitConverter.SingleToInt32Bits(request.Alpha), (int)request.Color, request.TileSize, request.Overlap, request.StyleSize, (int)request.Method,
             request.CoarseIterations, request.RefineIterations, request.KeepDecoderColors ? 1 : 0, request.Seed, request.StatisticsSize,
+            BitConverter.SingleToInt32Bits(request.StrokeScale),
         })
         {
             Add(hash, value);

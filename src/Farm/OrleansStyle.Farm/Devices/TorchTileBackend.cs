@@ -27,7 +27,7 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
 
     public string BatchKey(TileWork work) => work.Method == RenderMethod.Optimize
         ? $"optimize|{work.JobId}|{work.TileIndex}" // each optimisation is its own run
-        : $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}";
+        : $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}|{work.StrokeScale}";
 
     public IReadOnlyList<PixelBuffer> Render(IReadOnlyList<TileWork> batch, CancellationToken cancellationToken)
     {
@@ -47,6 +47,9 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
             {
                 var content = work.Content.ToPlanar();
                 contents.Add(content);
+
+                // The network paints the window shrunk by the stroke scale (the window's origin is on the scale's grid).
+                var shrunk = StrokeScaling.Shrink(content, work.StrokeScale);
                 NormStatistics? frozen = null;
                 if (work.Statistics is { Points.Length: > 0 } snapshot)
                 {
@@ -55,12 +58,13 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
                 }
 
                 items.Add(new StyleBatchItem(
-                    Input(content, work.Color), Regions(model, work.Regions, content.Width, content.Height, work.StyleSize, work.Color), work.Alpha, frozen));
+                    Input(shrunk, work.Color), Regions(model, work.Regions, shrunk.Width, shrunk.Height, work.StyleSize, work.Color), work.Alpha, frozen));
             }
 
             var rendered = model.StyliseBatch(items);
             return [.. rendered.Select((image, i) => Finish(
-                StyleColored(model, image, items[i].Regions, batch[i]), contents[i], batch[i].Color).ToPixelBuffer())];
+                StrokeScaling.Enlarge(StyleColored(model, image, items[i].Regions, batch[i]), contents[i], batch[i].StrokeScale),
+                contents[i], batch[i].Color).ToPixelBuffer())];
         }
         finally
         {

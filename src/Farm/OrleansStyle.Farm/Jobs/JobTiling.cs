@@ -15,13 +15,22 @@ public sealed class JobTiling
 {
     public const int Alignment = 32;
 
-    public JobTiling(int width, int height, int tileSize, int overlap, int margin)
+    /// <param name="alignment">
+    /// Where windows may start: <see cref="Alignment"/>, or for a stroke scale S the pixels that shrink to 32
+    /// (<see cref="Neural.FeedForward.StrokeScaling.Alignment"/>), so the shrunk window is on the network's grid.
+    /// </param>
+    public JobTiling(int width, int height, int tileSize, int overlap, int margin, int alignment = Alignment)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(alignment, 1);
+        WindowAlignment = alignment;
         Layout = TileLayout.Plan(width, height, tileSize, Math.Min(overlap, tileSize - 1));
-        WindowWidth = RoundUp(Layout.Tiles.Max(t => t.Width) + (2 * margin)) + Alignment;
-        WindowHeight = RoundUp(Layout.Tiles.Max(t => t.Height) + (2 * margin)) + Alignment;
+        WindowWidth = RoundUp(Layout.Tiles.Max(t => t.Width) + (2 * margin)) + alignment;
+        WindowHeight = RoundUp(Layout.Tiles.Max(t => t.Height) + (2 * margin)) + alignment;
         Margin = margin;
     }
+
+    /// <summary>Windows start on multiples of this many pixels.</summary>
+    public int WindowAlignment { get; }
 
     public TileLayout Layout { get; }
 
@@ -57,9 +66,9 @@ public sealed class JobTiling
     /// </summary>
     private (int Start, int Length) Axis(int tileStart, int windowLength, int pictureLength)
     {
-        var start = Math.Max(0, tileStart - Margin) / Alignment * Alignment;
+        var start = Math.Max(0, tileStart - Margin) / WindowAlignment * WindowAlignment;
         return (start, Math.Min(windowLength, pictureLength - start));
     }
 
-    private static int RoundUp(int value) => (value + Alignment - 1) / Alignment * Alignment;
+    private int RoundUp(int value) => (value + WindowAlignment - 1) / WindowAlignment * WindowAlignment;
 }

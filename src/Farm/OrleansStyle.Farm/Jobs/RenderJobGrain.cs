@@ -13,6 +13,7 @@ using OrleansStyle.Farm.Placement;
 using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Workers;
 using OrleansStyle.Imaging;
+using OrleansStyle.Neural.FeedForward;
 
 namespace OrleansStyle.Farm.Jobs;
 
@@ -88,7 +89,7 @@ public sealed partial class RenderJobGrain(
             return;
         }
 
-        _tiling = RenderJobPlanner.Replan(status, Saved.ContextMargin);
+        _tiling = RenderJobPlanner.Replan(status, Saved.ContextMargin, Saved.StrokeScale);
         Events.Publish(Saved.Finished.Count, status.IsFinished ? status : null);
         if (status.IsFinished)
         {
@@ -161,6 +162,7 @@ public sealed partial class RenderJobGrain(
         await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Spec, serializer.SerializeToArray(spec));
         Saved.Fingerprint = spec.Fingerprint;
         Saved.ContextMargin = tiling.Margin;
+        Saved.StrokeScale = RenderJobPlanner.StrokeScaleOf(spec);
         Status = new JobStatus(JobId, JobState.Receiving, spec.Width, spec.Height, tiling.Layout.TileSize, tiling.Layout.Overlap, 0, tiling.Count)
         {
             Caller = spec.Caller,
@@ -432,7 +434,7 @@ public sealed partial class RenderJobGrain(
             return serializer.Deserialize<FrozenStatistics>(await spool.ReadAsync(JobId, RenderJobSpoolKeys.Statistics, token));
         }
 
-        var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
+        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
         var statistics = await Scheduler().RunOneAsync((worker, ct) => worker.CaptureStatistics(work, ct), e => IsRetryable(e, token), token);
         if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Statistics, serializer.SerializeToArray(statistics), token))
         {
@@ -442,6 +444,27 @@ public sealed partial class RenderJobGrain(
         Saved.StatisticsSpooled = true;
         await Writer.WriteAsync();
         return statistics;
+    }
+
+    /// <summary>
+    /// The thumbnail at most as large as the picture the network sees (shrunk by the stroke scale), so the statistics
+    /// are those of that picture; a thumbnail that is the picture itself is shrunk exactly as the tiles are.
+    /// </summary>
+    private PixelBuffer StatisticsThumbnail()
+    {
+        var spec = _spec!;
+        var thumbnail = spec.Thumbnail;
+        var width = StrokeScaling.Shrunk(spec.Width, Saved.StrokeScale);
+        var height = StrokeScaling.Shrunk(spec.Height, Saved.StrokeScale);
+        if (Saved.StrokeScale == 1f || Math.Max(width, height) >= Math.Max(thumbnail.Width, thumbnail.Height))
+        {
+            return thumbnail;
+        }
+
+        var planar = thumbnail.ToPlanar();
+        return (thumbnail.Width == spec.Width && thumbnail.Height == spec.Height
+            ? StrokeScaling.Shrink(planar, Saved.StrokeScale)
+            : planar.Resize(width, height)).ToPixelBuffer();
     }
 
     private async Task RenderTilesAsync(FrozenStatistics? statistics, CancellationToken token)
@@ -481,6 +504,7 @@ public sealed partial class RenderJobGrain(
             Deadline = spec.Deadline,
             StyleSize = spec.StyleSize,
             KeepDecoderColors = spec.KeepDecoderColors,
+            StrokeScale = Saved.StrokeScale,
         };
         if (spec.Method == RenderMethod.Optimize)
         {

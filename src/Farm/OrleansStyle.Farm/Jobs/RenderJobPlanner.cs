@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Neural.FeedForward;
 
 namespace OrleansStyle.Farm.Jobs;
 
@@ -18,13 +19,26 @@ public sealed class RenderJobPlanner(WorkerDirectory directory, IOptions<JobOpti
             : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
             : _options.TileSize;
         var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
-        return new JobTiling(spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), _options.ContextMargin);
+
+        // The network sees windows shrunk by the stroke scale: its context margin and grid are in shrunk pixels.
+        var strokeScale = StrokeScaleOf(spec);
+        return new JobTiling(
+            spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), (int)Math.Ceiling(_options.ContextMargin * strokeScale),
+            StrokeScaling.Alignment(strokeScale));
+    }
+
+    /// <summary>The stroke scale every tile of the job is rendered at: resolved once (0 = automatic), 1 for optimisation.</summary>
+    public static float StrokeScaleOf(RenderJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Method == RenderMethod.Optimize ? 1f
+            : StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height));
     }
 
     /// <summary>The tiling a job was planned with, from its persisted status (a resumed job keeps its tiles).</summary>
-    public static JobTiling Replan(JobStatus status, int contextMargin)
+    public static JobTiling Replan(JobStatus status, int contextMargin, float strokeScale)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return new JobTiling(status.Width, status.Height, status.TileSize, status.Overlap, contextMargin);
+        return new JobTiling(status.Width, status.Height, status.TileSize, status.Overlap, contextMargin, StrokeScaling.Alignment(strokeScale));
     }
 }

@@ -46,6 +46,10 @@ public sealed class RenderJobState
     /// <summary>The caller collected the result and the spool was emptied; only the status is left.</summary>
     [Id(9)]
     public bool Collected { get; set; }
+
+    /// <summary>Feed-forward: the resolved stroke scale every tile is rendered at (1 for optimisation).</summary>
+    [Id(10)]
+    public float StrokeScale { get; set; } = 1f;
 }
 
 /// <summary>A tile whose kept pixels are in the spool under <see cref="RenderJobSpoolKeys.Tile"/>, with their XxHash64.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Models;
+using OrleansStyle.Neural.FeedForward;
 
 namespace OrleansStyle.Farm.Jobs;
 
@@ -23,6 +24,21 @@ public sealed class RenderJobValidator(IModelRegistry models, IOptions<JobOption
         else if (RenderJobSpec.ShapeProblem(spec.Width, spec.Height) is { } shape)
         {
             throw new InvalidJobException(char.ToUpperInvariant(shape[0]) + shape[1..]); // the thumbnail checks below would only restate it
+        }
+
+        if (StrokeScaling.Problem(spec.StrokeScale) is { } strokeProblem)
+        {
+            problems.Add(strokeProblem);
+        }
+        else if (spec.Method == RenderMethod.Optimize && spec.StrokeScale != 0)
+        {
+            problems.Add("The stroke scale applies to feed-forward renders; optimisation sizes its strokes with the style size.");
+        }
+        else if (spec.Method != RenderMethod.Optimize && spec.Width > 0 && spec.Height > 0
+            && RenderJobPlanner.StrokeScaleOf(spec) is var scale
+            && StrokeScaling.Shrunk(Math.Min(spec.Width, spec.Height), scale) < RenderJobSpec.MinSide)
+        {
+            problems.Add($"Stroke scale {scale} would shrink the {spec.Width}×{spec.Height} picture's short side below {RenderJobSpec.MinSide} pixels: use at most {Math.Min(spec.Width, spec.Height) / RenderJobSpec.MinSide}.");
         }
 
         if (spec.Method == RenderMethod.Optimize)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using OrleansStyle.Cli.Rendering;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Imaging.Quality;
+using OrleansStyle.Neural.FeedForward;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.Style.Losses;
 using OrleansStyle.Neural.Style.Optimization;
@@ -69,6 +70,15 @@ internal static class RenderCommand
             DefaultValueFactory = _ => Neural.FeedForward.Networks.FeatureTransform.AdaIn,
         };
         var decoderColors = new Option<bool>("--decoder-colors") { Description = "AdaIN: keep the decoder's own colours instead of giving the result the painting's colour mean and covariance." };
+        var strokeScale = new Option<float>("--stroke-scale")
+        {
+            Description = $"--model renders: strokes S times larger than the network paints them ({StrokeScaling.Min}–{StrokeScaling.Max}; the network runs on the picture shrunk by S and the photo's fine detail is added back). Default 0: automatic, strokes as on a {StrokeScaling.ReferenceLongSide}-px picture.",
+        };
+        var strokeDetail = new Option<float>("--stroke-detail")
+        {
+            Description = "With --stroke-scale above 1: share of the photo's fine luminance detail added back, 0–1 (--whole only).",
+            DefaultValueFactory = _ => StrokeScaling.DefaultDetail,
+        };
         var metrics = new Option<bool>("--metrics") { Description = "Print palette, texture and structure figures (docs/quality.md) for the result." };
         var stretchMasks = new Option<bool>("--stretch-masks") { Description = "Resize masks whose aspect ratio differs from their image instead of refusing them." };
         var strip = new Option<string?>("--comparison") { Description = "Also write content, style(s), masks and result side by side to this PNG." };
@@ -92,7 +102,7 @@ internal static class RenderCommand
         {
             content, styles, styleMasks, regions, fineStyle, coarseStyle, method, model, alpha, output, size, tileSize, overlap, iterations, optimizer, learningRate,
             loss, init, seed, contentWeight, styleWeight, tvWeight, strokes, styleTaps, contentTaps, styleScale, pyramidMin,
-            pyramidIterations, color, luminanceSpace, decoderColors, transform, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
+            pyramidIterations, color, luminanceSpace, decoderColors, transform, strokeScale, strokeDetail, metrics, strip, stretchMasks, gateway, apiKey, jobId, detach, whole,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -103,11 +113,21 @@ internal static class RenderCommand
                 throw new ArgumentException(string.Join(" ", geometryProblems));
             }
 
+            if (StrokeScaling.Problem(parse.GetValue(strokeScale)) is { } strokeProblem)
+            {
+                throw new ArgumentException("--stroke-scale: " + strokeProblem);
+            }
+
+            if (parse.GetResult(strokeScale) is { Implicit: false } && (parse.GetValue(method) ?? (parse.GetValue(model) is null ? "optimize" : "model")) == "optimize")
+            {
+                throw new ArgumentException("--stroke-scale applies to --model renders; optimisation sizes its strokes with --style-scale.");
+            }
+
             // Options only the whole-picture path knows: given explicitly, they decide the path (or refuse a gateway).
             var inProcessOnly = new Option[]
             {
                 styleMasks, fineStyle, coarseStyle, optimizer, learningRate, loss, init, contentWeight, styleWeight, tvWeight, strokes,
-                styleTaps, contentTaps, styleScale, pyramidMin, pyramidIterations, luminanceSpace, stretchMasks, transform,
+                styleTaps, contentTaps, styleScale, pyramidMin, pyramidIterations, luminanceSpace, stretchMasks, transform, strokeDetail,
             }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if ((parse.GetValue(regions) ?? []).Any(r => r.LastIndexOf('@') > 0))
             {
@@ -137,6 +157,7 @@ internal static class RenderCommand
                 {
                     KeepDecoderColors = parse.GetValue(decoderColors),
                     Seed = parse.GetValue(seed),
+                    StrokeScale = parse.GetValue(strokeScale),
                 };
                 var code = await Gateway.GatewayCallErrors.Guard(() => gatewayUrl is null
                     ? Gateway.EmbeddedFarmRender.RunAsync(farmRequest, cancellationToken)
@@ -182,7 +203,7 @@ internal static class RenderCommand
             var methodName = parse.GetValue(method) ?? (modelPath is null ? "optimize" : "model");
             if (methodName != "optimize")
             {
-                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, geometry, alpha, color, luminanceSpace, decoderColors, transform, stretchMasks, strip, metrics);
+                return await RenderWithModel(parse, modelPath, methodName, content, styles, regions, output, geometry, alpha, color, luminanceSpace, decoderColors, transform, strokeScale, strokeDetail, stretchMasks, strip, metrics);
             }
 
             if (parse.GetValue(fineStyle) is not null && parse.GetValue(strokes) is null)
@@ -275,7 +296,8 @@ internal static class RenderCommand
     private static async Task<int> RenderWithModel(
         ParseResult parse, string? modelPath, string methodName, Argument<string> content, Option<string[]> styles, Option<string[]> regions,
         Option<string> output, RenderGeometry geometry, Option<float?> alpha, Option<ColorMode> color, Option<LuminanceSpace> luminanceSpace,
-        Option<bool> decoderColors, Option<Neural.FeedForward.Networks.FeatureTransform> transform, Option<bool> stretchMasks, Option<string?> strip, Option<bool> metrics)
+        Option<bool> decoderColors, Option<Neural.FeedForward.Networks.FeatureTransform> transform, Option<float> strokeScale, Option<float> strokeDetail, Option<bool> stretchMasks,
+        Option<string?> strip, Option<bool> metrics)
     {
         if (modelPath is null)
         {
@@ -296,7 +318,11 @@ internal static class RenderCommand
 
         var contentImage = geometry.Fit(ImageFiles.ReadRgb(parse.GetValue(content)!));
         var options = new FeedForwardRequestOptions(
-            parse.GetValue(alpha) ?? 1f, parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform));
+            parse.GetValue(alpha) ?? 1f, parse.GetValue(color), parse.GetValue(luminanceSpace), parse.GetValue(decoderColors), parse.GetValue(transform))
+        {
+            StrokeScale = parse.GetValue(strokeScale),
+            StrokeDetail = parse.GetValue(strokeDetail),
+        };
         var clock = Stopwatch.StartNew();
         var result = await AnsiConsole.Status().StartAsync($"Stylising with {Path.GetFileName(modelPath)}…", _ => Task.Run(() =>
             renderer.Render(options, contentImage, parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(stretchMasks))));

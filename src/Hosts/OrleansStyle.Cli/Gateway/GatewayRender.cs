@@ -135,6 +135,7 @@ internal static class GatewayRender
                 header.Alpha = alpha; // only when asked: the gateway refuses alpha for models other than AdaIN
             }
             header.KeepDecoderColors = args.KeepDecoderColors;
+            header.StrokeScale = args.StrokeScale;
         }
         else
         {

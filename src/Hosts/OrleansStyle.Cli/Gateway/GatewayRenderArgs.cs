@@ -26,6 +26,9 @@ internal sealed record GatewayRenderArgs(
     /// <summary>Optimisation: the random seed.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Feed-forward: strokes this many times larger (1–16); 0 = automatic.</summary>
+    public float StrokeScale { get; init; }
+
     /// <summary>How progress names the gateway (the embedded farm has no address worth showing).</summary>
     public string? DisplayName { get; init; }
 }

@@ -65,6 +65,8 @@ internal sealed class FeedForwardRender(string modelPath)
             Color = options.Color,
             LuminanceSpace = options.LuminanceSpace,
             MatchStyleColors = !options.DecoderColors,
+            StrokeScale = options.StrokeScale,
+            StrokeDetail = options.StrokeDetail,
         };
         return new FeedForwardStylizer(model).Stylise(request);
     }
@@ -190,4 +192,10 @@ internal sealed class FeedForwardSession(IStyleModel model, IDisposable? encoder
 }
 
 internal sealed record FeedForwardRequestOptions(
-    float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false, FeatureTransform Transform = FeatureTransform.AdaIn);
+    float Alpha, ColorMode Color, LuminanceSpace LuminanceSpace, bool DecoderColors = false, FeatureTransform Transform = FeatureTransform.AdaIn)
+{
+    /// <summary>Stroke scale of single-picture renders (0 = automatic); clips keep the network's strokes.</summary>
+    public float StrokeScale { get; init; } = 1f;
+
+    public float StrokeDetail { get; init; } = StrokeScaling.DefaultDetail;
+}

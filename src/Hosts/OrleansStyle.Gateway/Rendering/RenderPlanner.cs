@@ -81,6 +81,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             problems.Add(("alpha", $"{header.Alpha}: use 0 (content) to 1 (full style)."));
         }
 
+        if (Neural.FeedForward.StrokeScaling.Problem(header.StrokeScale) is { } strokeProblem)
+        {
+            problems.Add(("stroke_scale", $"{header.StrokeScale}: " + strokeProblem));
+        }
+
         if (header.MaxSide < 0)
         {
             problems.Add(("max_side", "use 0 (keep the uploaded size) or a positive long side in pixels."));
@@ -140,6 +145,11 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
         if (header.HasAlpha && notAdaIn is not null)
         {
             problems.Add(("alpha", $"alpha applies to AdaIN models only, not to {notAdaIn}: leave it unset, or mix trained styles with their weights."));
+        }
+
+        if (header.StrokeScale != 0 && method == FarmMethod.Optimize)
+        {
+            problems.Add(("stroke_scale", "stroke_scale applies to FEED_FORWARD renders; optimisation sizes its strokes with style_size."));
         }
 
         for (var r = 0; r < header.Regions.Count; r++)
@@ -288,6 +298,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             RefineIterations = header.RefineIterations,
             KeepDecoderColors = header.KeepDecoderColors,
             Seed = header.Seed,
+            StrokeScale = header.StrokeScale,
         };
     }
 }

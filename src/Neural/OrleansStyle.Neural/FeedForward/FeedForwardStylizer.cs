@@ -34,28 +34,32 @@ public sealed class FeedForwardStylizer(IStyleModel model)
         }
 
         var content = request.Size > 0 ? Fit(request.Content, request.Size) : request.Content;
+
+        // The network runs on the picture shrunk by the stroke scale (the picture itself at scale 1).
+        var scale = StrokeScaling.Resolve(request.StrokeScale, Math.Max(content.Width, content.Height), Math.Min(content.Width, content.Height));
+        var shrunk = StrokeScaling.Shrink(content, scale);
         var regions = request.Regions
-            .Select(r => r with { Mask = r.Mask is null ? null : StyleRequest.FitMask(r.Mask, content.Width, content.Height) })
+            .Select(r => r with { Mask = r.Mask is null ? null : StyleRequest.FitMask(r.Mask, shrunk.Width, shrunk.Height) })
             .ToList();
 
         PlanarImage input;
         if (Model.Kind == StyleModelKind.AdaIn)
         {
-            (input, regions) = PrepareAdaIn(request, content, regions);
+            (input, regions) = PrepareAdaIn(request, shrunk, regions);
         }
         else
         {
-            input = request.Color == ColorMode.LuminanceOnly ? GreyLuminance(content, request.LuminanceSpace) : content;
+            input = request.Color == ColorMode.LuminanceOnly ? GreyLuminance(shrunk, request.LuminanceSpace) : shrunk;
         }
 
-        using var captured = request.Statistics is null ? Capture(request, regions, content) : null;
+        using var captured = request.Statistics is null ? Capture(request, regions, shrunk) : null;
         var result = Model.Stylise(input, regions, request.Alpha, request.Statistics ?? captured);
         if (Model.Kind == StyleModelKind.AdaIn && request.Color == ColorMode.Style && request.MatchStyleColors)
         {
             result = StyleColors.Apply(result, StyleColors.Measure(result, regions), [.. regions.Select(r => r.Mask)]);
         }
 
-        return Finish(result, content, request);
+        return Finish(StrokeScaling.Enlarge(result, content, scale, request.StrokeDetail), content, request);
     }
 
     /// <summary>
@@ -66,7 +70,9 @@ public sealed class FeedForwardStylizer(IStyleModel model)
     public NormStatistics? CaptureStatistics(FeedForwardRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var content = request.Size > 0 ? Fit(request.Content, request.Size) : request.Content;
+        var fitted = request.Size > 0 ? Fit(request.Content, request.Size) : request.Content;
+        var content = StrokeScaling.Shrink(
+            fitted, StrokeScaling.Resolve(request.StrokeScale, Math.Max(fitted.Width, fitted.Height), Math.Min(fitted.Width, fitted.Height)));
         var regions = request.Regions
             .Select(r => r with { Mask = r.Mask is null ? null : StyleRequest.FitMask(r.Mask, content.Width, content.Height) })
             .ToList();

@@ -74,6 +74,16 @@ public sealed record FeedForwardRequest(PlanarImage Content, IReadOnlyList<FeedF
     /// </summary>
     public NormStatistics? Statistics { get; init; }
 
+    /// <summary>
+    /// Strokes this many times larger than the network paints them (<see cref="StrokeScaling"/>): 1 = as trained,
+    /// 0 = automatic from the result's size (as on a <see cref="StrokeScaling.ReferenceLongSide"/>-px picture).
+    /// AdaIN style images then default to the shrunk picture's long side.
+    /// </summary>
+    public float StrokeScale { get; init; } = 1f;
+
+    /// <summary>With a stroke scale above 1: share of the photo's fine luminance detail added back (0–1).</summary>
+    public float StrokeDetail { get; init; } = StrokeScaling.DefaultDetail;
+
     /// <summary>A mixture of styles over the whole image.</summary>
     public static FeedForwardRequest Everywhere(PlanarImage content, params StyleChoice[] styles) =>
         new(content, [FeedForwardRegion.Everywhere(styles)]);
@@ -95,6 +105,16 @@ public sealed record FeedForwardRequest(PlanarImage Content, IReadOnlyList<FeedF
         if (StyleSize is < 0 or > 8192 or (> 0 and < 16))
         {
             problems.Add($"Style size {StyleSize} is out of range: use 16–8192 pixels, or 0 to match the result.");
+        }
+
+        if (StrokeScaling.Problem(StrokeScale) is { } strokeProblem)
+        {
+            problems.Add(strokeProblem);
+        }
+
+        if (!float.IsFinite(StrokeDetail) || StrokeDetail is < 0 or > 1)
+        {
+            problems.Add($"Stroke detail {StrokeDetail} is out of range: use 0 (none of the photo's fine detail) to 1 (all of it).");
         }
 
         if (!float.IsFinite(Alpha) || Alpha is < 0 or > 1)
