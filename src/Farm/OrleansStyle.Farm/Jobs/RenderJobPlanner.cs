@@ -14,10 +14,10 @@ public sealed class RenderJobPlanner(WorkerDirectory directory, IOptions<JobOpti
     public JobTiling Plan(RenderJobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var tileSize = spec.TileSize > 0 ? spec.TileSize
+        var tileSize = spec.Options.TileSize > 0 ? spec.Options.TileSize
             : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
             : _options.TileSize;
-        var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
+        var overlap = spec.Options.Overlap > 0 ? spec.Options.Overlap : _options.Overlap;
         return new JobTiling(spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), _options.ContextMargin);
     }
 
