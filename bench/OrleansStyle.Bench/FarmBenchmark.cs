@@ -77,7 +77,7 @@ internal static class FarmBenchmark
             using var output = new MemoryStream();
             var request = new FarmRenderRequest($"overhead-{Guid.NewGuid():N}", picture, name, [RegionSpec.Everywhere(StyleWeight.Trained(style))])
             {
-                TileSize = tileSize,
+                Options = new RenderOptions { TileSize = tileSize },
             };
             tiles = (await client.RenderAsync(request, output)).TilesTotal;
         });
@@ -167,7 +167,7 @@ internal static class FarmBenchmark
             await using var output = File.Create(path);
             var watch = Stopwatch.StartNew();
             var status = await client.RenderAsync(
-                new FarmRenderRequest($"large-{Guid.NewGuid():N}", picture, model, [RegionSpec.Everywhere(StyleWeight.Trained(style))]) { TileSize = 512 }, output);
+                new FarmRenderRequest($"large-{Guid.NewGuid():N}", picture, model, [RegionSpec.Everywhere(StyleWeight.Trained(style))]) { Options = new RenderOptions { TileSize = 512 } }, output);
             var seconds = watch.Elapsed.TotalSeconds;
             var megapixels = (double)picture.Width * picture.Height / 1e6;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -25,6 +25,9 @@ switch (suite)
     case "farm-large":
         await FarmBenchmark.Large(Arg(1, "models/multi4.safetensors"), Arg(2, "/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg"), double.Parse(Arg(3, "100"), CultureInfo.InvariantCulture));
         break;
+    case "coordinator-rss":
+        await CoordinatorMemoryBenchmark.Run(double.Parse(Arg(1, "100"), CultureInfo.InvariantCulture));
+        break;
     case "gateway":
         await GatewayBenchmark.Run(Arg(1, "models/multi4.safetensors"), double.Parse(Arg(2, "2"), CultureInfo.InvariantCulture), int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture), int.Parse(Arg(4, "4"), CultureInfo.InvariantCulture));
         break;
@@ -41,7 +44,7 @@ switch (suite)
     default:
         Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options] | flow [photos…] | temporal-blend CLIP PER_FRAME_DIR STYLE"
             + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]"
-            + " | gateway [model] [megapixels] [repeats] [renders per client] | stroke-scale [model] [sizes] [repeats]");
+            + " | gateway [model] [megapixels] [repeats] [renders per client] | stroke-scale [model] [sizes] [repeats] | coordinator-rss [megapixels]");
         return 2;
 }
 

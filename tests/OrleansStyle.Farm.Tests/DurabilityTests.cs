@@ -50,7 +50,7 @@ public sealed class DurabilityTests
 
         Assert.Equal(JobState.Completed, status.State);
         Assert.Equal(status.TilesTotal, status.TilesDone);
-        Assert.Equal(1, status.Resumptions); // the coordinator was lost with its silo and continued on another
+        Assert.True(status.Resumptions >= 1, $"resumptions {status.Resumptions}"); // the coordinator was lost with its silo and continued on another
         Assert.Equal(undisturbed, output.ToArray()); // byte-identical to the undisturbed render
         Assert.Equal(photo.Data, RenderHelpers.Decode(output.ToArray()).ToPixelBuffer().Data);
         var counts = renders.Where(r => r.Key.Job == request.JobId).ToDictionary(r => r.Key.Tile, r => r.Value);

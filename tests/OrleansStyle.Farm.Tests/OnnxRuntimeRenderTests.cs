@@ -18,7 +18,7 @@ public sealed class OnnxRuntimeRenderTests
         [
             RenderHelpers.Request(RenderHelpers.NewId("multi"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 0.6f), StyleWeight.Trained("style1", 0.4f)),
             RenderHelpers.Request(RenderHelpers.NewId("adain"), photo, FarmFixtures.BundledAdaIn, StyleWeight.FromImage("starry_night", painting))
-                with { StyleSize = 128, Alpha = 0.8f },
+                with { Options = new RenderOptions { StyleSize = 128, Alpha = 0.8f } },
         ];
 
         var onnx = await RenderAllAsync(CpuRuntime.Onnx, requests);

@@ -18,10 +18,7 @@ public sealed class OptimizationJobTests
         var request = new FarmRenderRequest(RenderHelpers.NewId("gatys"), photo, RenderJobSpec.OptimizationNetwork,
             [RegionSpec.Everywhere(StyleWeight.FromImage("starry_night", painting))])
         {
-            Method = RenderMethod.Optimize,
-            StatisticsSize = 96,
-            CoarseIterations = 40,
-            RefineIterations = 15,
+            Options = new RenderOptions { Method = RenderMethod.Optimize, StatisticsSize = 96, CoarseIterations = 40, RefineIterations = 15 },
         };
 
         var (result, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
@@ -53,10 +50,8 @@ public sealed class OptimizationJobTests
         var request = new FarmRenderRequest(RenderHelpers.NewId("gatys-small"), photo, RenderJobSpec.OptimizationNetwork,
             [RegionSpec.Everywhere(StyleWeight.FromImage("the_scream", painting))])
         {
-            Method = RenderMethod.Optimize,
-            TileSize = 64,
-            CoarseIterations = 30,
-            RefineIterations = 10_000, // would take many minutes per tile if refinement ran
+            // RefineIterations would take many minutes per tile if refinement ran.
+            Options = new RenderOptions { Method = RenderMethod.Optimize, TileSize = 64, CoarseIterations = 30, RefineIterations = 10_000 },
         };
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

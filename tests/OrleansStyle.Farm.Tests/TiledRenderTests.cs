@@ -34,13 +34,13 @@ public sealed class TiledRenderTests
         var photo = FarmFixtures.Photo("storm", 256, 192);
         var painting = FarmFixtures.Painting("starry_night", 128);
         var request = RenderHelpers.Request(RenderHelpers.NewId("adain"), photo, FarmFixtures.AdaIn, StyleWeight.FromImage("starry_night", painting))
-            with { StyleSize = 128, Alpha = 0.8f };
+            with { Options = new RenderOptions { StyleSize = 128, Alpha = 0.8f } };
         using var model = FarmFixtures.Load(FarmFixtures.AdaIn);
         var whole = FeedForwardRequest.Everywhere(Pixels.PixelBufferConversions.ToPlanar(photo), StyleChoice.FromImage(Pixels.PixelBufferConversions.ToPlanar(painting)))
             with { Alpha = 0.8f, StyleSize = 128 };
 
         // The decoder's own colours: seams and frozen statistics alone decide.
-        var (raw, status) = await RenderHelpers.RenderAsync(farm.Grains, request with { JobId = RenderHelpers.NewId("adain"), KeepDecoderColors = true });
+        var (raw, status) = await RenderHelpers.RenderAsync(farm.Grains, request with { JobId = RenderHelpers.NewId("adain"), Options = request.Options with { KeepDecoderColors = true } });
         Assert.Equal(JobState.Completed, status.State);
         var rawPsnr = StylisationQuality.Psnr(raw, RenderHelpers.Quantised(new FeedForwardStylizer(model).Stylise(whole with { MatchStyleColors = false })));
         Assert.True(rawPsnr >= 40, $"tiled vs whole PSNR {rawPsnr:F1} dB");
@@ -61,7 +61,7 @@ public sealed class TiledRenderTests
         var photo = FarmFixtures.Photo("raindrops", 256, 256);
         var painting = FarmFixtures.Painting("woman-with-hat-matisse", 160);
         var request = RenderHelpers.Request(RenderHelpers.NewId("bundled"), photo, FarmFixtures.BundledAdaIn, StyleWeight.FromImage("woman-with-hat-matisse", painting))
-            with { StyleSize = 160 };
+            with { Options = new RenderOptions { StyleSize = 160 } };
 
         var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
 

@@ -43,21 +43,6 @@ public sealed record RenderJobSpec(
             : null;
     }
 
-    /// <summary>AdaIN content/style trade-off (1 = full style).</summary>
-    [Id(5)]
-    public float Alpha { get; init; } = 1f;
-
-    [Id(6)]
-    public ColorControlMode Color { get; init; } = ColorControlMode.Style;
-
-    /// <summary>Tile side in pixels; 0 lets the coordinator choose from the devices' memory.</summary>
-    [Id(7)]
-    public int TileSize { get; init; }
-
-    /// <summary>Overlap between neighbouring tiles; 0 lets the coordinator choose.</summary>
-    [Id(8)]
-    public int Overlap { get; init; }
-
     /// <summary>When the job must be finished; past it the job fails and stops using devices.</summary>
     [Id(9)]
     public DateTimeOffset? Deadline { get; init; }
@@ -66,31 +51,9 @@ public sealed record RenderJobSpec(
     [Id(10)]
     public string? Caller { get; init; }
 
-    /// <summary>
-    /// Long side the style images are used at, the same for every tile. AdaIN: 0 = 512. Optimisation: 0 = the
-    /// picture's long side, at most <see cref="MaxOptimizationStyleSize"/>.
-    /// </summary>
-    [Id(11)]
-    public int StyleSize { get; init; }
-
-    [Id(12)]
-    public RenderMethod Method { get; init; } = RenderMethod.FeedForward;
-
-    /// <summary>Optimisation: iterations of the coarse pass on the thumbnail (0 = 300).</summary>
-    [Id(13)]
-    public int CoarseIterations { get; init; }
-
-    /// <summary>Optimisation: iterations of each tile's full-resolution refinement (0 = 100).</summary>
-    [Id(14)]
-    public int RefineIterations { get; init; }
-
-    /// <summary>AdaIN: keep the decoder's own colours instead of the styles' colour mean and covariance.</summary>
-    [Id(15)]
-    public bool KeepDecoderColors { get; init; }
-
-    /// <summary>Optimisation: the random seed (noise initialisation, kernel samples); a job is deterministic for it.</summary>
-    [Id(16)]
-    public int Seed { get; init; }
+    /// <summary>How to render it: the caller's options, unchanged, for every tile.</summary>
+    [Id(18)]
+    public RenderOptions Options { get; init; } = RenderOptions.Default;
 
     /// <summary>
     /// A hash of everything that decides the result (picture, styles, masks, options), so a job id resubmitted with
@@ -98,13 +61,6 @@ public sealed record RenderJobSpec(
     /// </summary>
     [Id(17)]
     public string Fingerprint { get; init; } = "";
-
-    /// <summary>
-    /// Feed-forward: strokes this many times larger than the network paints them (1–16); 0 = automatic, strokes as on
-    /// a 512-px picture. The coordinator resolves it and every tile gets the same value.
-    /// </summary>
-    [Id(18)]
-    public float StrokeScale { get; init; }
 
     /// <summary>The loss network optimisation jobs use (they need no model file).</summary>
     public const string OptimizationNetwork = "resnet18";

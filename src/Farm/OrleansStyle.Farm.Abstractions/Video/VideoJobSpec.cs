@@ -21,19 +21,9 @@ public sealed record VideoJobSpec(
     [Id(5)]
     public int ExpectedFrames { get; init; }
 
-    /// <summary>AdaIN content/style trade-off (1 = full style).</summary>
-    [Id(6)]
-    public float Alpha { get; init; } = 1f;
-
-    [Id(7)]
-    public ColorControlMode Color { get; init; } = ColorControlMode.Style;
-
-    /// <summary>Long side the style images are used at (AdaIN); 0 = the farm's default.</summary>
-    [Id(8)]
-    public int StyleSize { get; init; }
-
-    [Id(9)]
-    public bool KeepDecoderColors { get; init; }
+    /// <summary>How every frame is rendered: the same record an image render carries from its request to each tile.</summary>
+    [Id(12)]
+    public RenderOptions Options { get; init; } = RenderOptions.Default;
 
     [Id(10)]
     public string? Caller { get; init; }

@@ -10,16 +10,9 @@ public sealed record StatisticsWork(
     [property: Id(0)] string JobId,
     [property: Id(1)] string Model,
     [property: Id(2)] PixelBuffer Thumbnail,
-    [property: Id(3)] ImmutableArray<RegionSpec> Regions,
-    [property: Id(4)] ColorControlMode Color)
+    [property: Id(3)] ImmutableArray<RegionSpec> Regions)
 {
-    [Id(5)]
-    public int StyleSize { get; init; }
-
-    /// <summary>AdaIN's α, for the thumbnail render the style colours are measured on.</summary>
-    [Id(6)]
-    public float Alpha { get; init; } = 1f;
-
-    [Id(7)]
-    public bool KeepDecoderColors { get; init; }
+    /// <summary>The job's options (colours, style size, AdaIN's α for the thumbnail render the style colours are measured on).</summary>
+    [Id(8)]
+    public RenderOptions Options { get; init; } = RenderOptions.Default;
 }

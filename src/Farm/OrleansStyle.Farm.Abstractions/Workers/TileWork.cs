@@ -17,21 +17,19 @@ public sealed record TileWork(
     [property: Id(4)] ImmutableArray<RegionSpec> Regions,
     [property: Id(5)] FrozenStatistics? Statistics)
 {
-    [Id(6)]
-    public float Alpha { get; init; } = 1f;
-
-    [Id(7)]
-    public ColorControlMode Color { get; init; }
+    /// <summary>The job's options, as its caller gave them (method, α, colours, seed…).</summary>
+    [Id(16)]
+    public RenderOptions Options { get; init; } = RenderOptions.Default;
 
     [Id(8)]
     public DateTimeOffset? Deadline { get; init; }
 
-    /// <summary>Long side of the style images, fixed per job so every tile sees the same style statistics.</summary>
+    /// <summary>
+    /// Long side of the style images, fixed per job so every tile sees the same style statistics: resolved by the
+    /// coordinator from <see cref="RenderOptions.StyleSize"/> (the coarse pass uses it scaled to the thumbnail).
+    /// </summary>
     [Id(9)]
     public int StyleSize { get; init; }
-
-    [Id(10)]
-    public RenderMethod Method { get; init; } = RenderMethod.FeedForward;
 
     /// <summary>Optimisation: where the tile starts (the coarse result, upsampled); null = the settings' initial image.</summary>
     [Id(11)]
@@ -45,15 +43,7 @@ public sealed record TileWork(
     [Id(13)]
     public bool Pyramid { get; init; }
 
-    /// <summary>AdaIN: keep the decoder's own colours (no style colour maps).</summary>
-    [Id(14)]
-    public bool KeepDecoderColors { get; init; }
-
-    /// <summary>Optimisation: the random seed (noise initialisation, kernel samples).</summary>
-    [Id(15)]
-    public int Seed { get; init; }
-
-    /// <summary>Feed-forward: the job's resolved stroke scale (≥ 1): the network runs on the window shrunk by it.</summary>
-    [Id(16)]
+    /// <summary>Feed-forward: the job's resolved stroke scale (≥ 1; <see cref="RenderOptions.StrokeScale"/> may say 0 = automatic): the network runs on the window shrunk by it.</summary>
+    [Id(17)]
     public float StrokeScale { get; init; } = 1f;
 }

@@ -98,21 +98,11 @@ public sealed class FarmRenderClient(IGrainFactory grains)
             throw new InvalidJobException($"The picture must be RGB with {content.Width}×{content.Height}×3 bytes.");
         }
 
-        return job.Submit(new RenderJobSpec(request.Model, content.Width, content.Height, request.Regions, content.Thumbnail(request.StatisticsSize))
+        return job.Submit(new RenderJobSpec(request.Model, content.Width, content.Height, request.Regions, content.Thumbnail(request.Options.StatisticsSize))
         {
-            Alpha = request.Alpha,
-            Color = request.Color,
-            TileSize = request.TileSize,
-            Overlap = request.Overlap,
-            StyleSize = request.StyleSize,
+            Options = request.Options,
             Deadline = request.Deadline,
             Caller = request.Caller,
-            Method = request.Method,
-            CoarseIterations = request.CoarseIterations,
-            RefineIterations = request.RefineIterations,
-            KeepDecoderColors = request.KeepDecoderColors,
-            Seed = request.Seed,
-            StrokeScale = request.StrokeScale,
             Fingerprint = RequestFingerprint.Of(request),
         });
     }

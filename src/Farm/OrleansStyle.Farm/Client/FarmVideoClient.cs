@@ -73,10 +73,7 @@ public sealed class FarmVideoClient(IGrainFactory grains)
         return await grains.GetGrain<IVideoJobGrain>(request.JobId).Submit(new VideoJobSpec(request.Model, request.Width, request.Height, request.Regions, keyframes)
         {
             ExpectedFrames = request.ExpectedFrames,
-            Alpha = request.Alpha,
-            Color = request.Color,
-            StyleSize = request.StyleSize,
-            KeepDecoderColors = request.KeepDecoderColors,
+            Options = request.Options,
             Caller = request.Caller,
             Fingerprint = await VideoFingerprint.OfAsync(request, cancellationToken),
         });

@@ -19,13 +19,8 @@ public sealed record FarmVideoRequest(
     string Model,
     ImmutableArray<RegionSpec> Regions)
 {
-    public float Alpha { get; init; } = 1f;
-
-    public ColorControlMode Color { get; init; } = ColorControlMode.Style;
-
-    public int StyleSize { get; init; }
-
-    public bool KeepDecoderColors { get; init; }
+    /// <summary>How every frame is rendered (alpha, colours, style size…), as for an image render.</summary>
+    public RenderOptions Options { get; init; } = RenderOptions.Default;
 
     public bool FreezeStatistics { get; init; } = true;
 

@@ -31,11 +31,12 @@ internal static class RequestFingerprint
             Add(hash, region.Mask);
         }
 
+        var options = request.Options;
         foreach (var value in new[]
         {
-            BitConverter.SingleToInt32Bits(request.Alpha), (int)request.Color, request.TileSize, request.Overlap, request.StyleSize, (int)request.Method,
-            request.CoarseIterations, request.RefineIterations, request.KeepDecoderColors ? 1 : 0, request.Seed, request.StatisticsSize,
-            BitConverter.SingleToInt32Bits(request.StrokeScale),
+            BitConverter.SingleToInt32Bits(options.Alpha), (int)options.Color, options.TileSize, options.Overlap, options.StyleSize, (int)options.Method,
+            options.CoarseIterations, options.RefineIterations, options.KeepDecoderColors ? 1 : 0, options.Seed, options.StatisticsSize,
+            BitConverter.SingleToInt32Bits(options.StrokeScale),
         })
         {
             Add(hash, value);

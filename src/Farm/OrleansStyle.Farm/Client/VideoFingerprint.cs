@@ -34,7 +34,7 @@ internal static class VideoFingerprint
             Add(hash, region.Mask);
         }
 
-        foreach (var value in new[] { BitConverter.SingleToInt32Bits(request.Alpha), (int)request.Color, request.StyleSize, request.KeepDecoderColors ? 1 : 0, request.FreezeStatistics ? 1 : 0 })
+        foreach (var value in new[] { BitConverter.SingleToInt32Bits(request.Options.Alpha), (int)request.Options.Color, request.Options.StyleSize, request.Options.KeepDecoderColors ? 1 : 0, request.FreezeStatistics ? 1 : 0 })
         {
             Add(hash, value);
         }

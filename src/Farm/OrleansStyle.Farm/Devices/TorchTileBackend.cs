@@ -25,14 +25,14 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
 
     public long ModelBytes => models.Bytes;
 
-    public string BatchKey(TileWork work) => work.Method == RenderMethod.Optimize
+    public string BatchKey(TileWork work) => work.Options.Method == RenderMethod.Optimize
         ? $"optimize|{work.JobId}|{work.TileIndex}" // each optimisation is its own run
-        : $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Color}|{work.StrokeScale}";
+        : $"{work.Model}|{work.Content.Width}x{work.Content.Height}|{work.Options.Color}|{work.StrokeScale}";
 
     public IReadOnlyList<PixelBuffer> Render(IReadOnlyList<TileWork> batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (batch[0].Method == RenderMethod.Optimize)
+        if (batch[0].Options.Method == RenderMethod.Optimize)
         {
             return [.. batch.Select(work => Optimize(work, cancellationToken).ToPixelBuffer())];
         }
@@ -58,13 +58,13 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
                 }
 
                 items.Add(new StyleBatchItem(
-                    Input(shrunk, work.Color), Regions(model, work.Regions, shrunk.Width, shrunk.Height, work.StyleSize, work.Color), work.Alpha, frozen));
+                    Input(shrunk, work.Options.Color), Regions(model, work.Regions, shrunk.Width, shrunk.Height, work.StyleSize, work.Options.Color), work.Options.Alpha, frozen));
             }
 
             var rendered = model.StyliseBatch(items);
             return [.. rendered.Select((image, i) => Finish(
                 StrokeScaling.Enlarge(StyleColored(model, image, items[i].Regions, batch[i]), contents[i], batch[i].StrokeScale),
-                contents[i], batch[i].Color).ToPixelBuffer())];
+                contents[i], batch[i].Options.Color).ToPixelBuffer())];
         }
         finally
         {
@@ -80,15 +80,15 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
         cancellationToken.ThrowIfCancellationRequested();
         var model = models.Get(work.Model);
         var thumbnail = work.Thumbnail.ToPlanar();
-        var input = Input(thumbnail, work.Color);
-        var regions = Regions(model, work.Regions, thumbnail.Width, thumbnail.Height, work.StyleSize, work.Color);
+        var input = Input(thumbnail, work.Options.Color);
+        var regions = Regions(model, work.Regions, thumbnail.Width, thumbnail.Height, work.Options.StyleSize, work.Options.Color);
         using var statistics = model.CaptureStatistics(input, regions);
         var snapshot = statistics.ToSnapshot();
         var frozen = new FrozenStatistics([.. snapshot.Points.Select(p => new FrozenStatisticsPoint(p.Index, p.Mean, p.Std))]);
-        if (UsesStyleColors(model, work.Color, work.KeepDecoderColors))
+        if (UsesStyleColors(model, work.Options.Color, work.Options.KeepDecoderColors))
         {
             // The thumbnail's render decides the colours of every tile.
-            var render = model.Stylise(input, regions, work.Alpha, statistics);
+            var render = model.Stylise(input, regions, work.Options.Alpha, statistics);
             frozen = frozen with { ColorMaps = [.. StyleColors.Measure(render, regions).Select(m => (float[])[.. m.Matrix, .. m.Offset])] };
         }
 
@@ -115,8 +115,8 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
             Iterations = Math.Max(1, work.Iterations),
             PyramidMinSize = work.Pyramid ? new OptimizationSettings().PyramidMinSize : 0,
             StyleLongSide = work.StyleSize,
-            Seed = work.Seed,
-            Color = work.Color switch
+            Seed = work.Options.Seed,
+            Color = work.Options.Color switch
             {
                 ColorControlMode.LuminanceOnly => ColorMode.LuminanceOnly,
                 ColorControlMode.PreserveContentColors => ColorMode.PreserveContentColors,
@@ -133,7 +133,7 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
     /// <summary>AdaIN: the styles' palette, from the picture's maps (or the tile's own when it is the whole picture).</summary>
     private static PlanarImage StyleColored(IStyleModel model, PlanarImage rendered, IReadOnlyList<FeedForwardRegion> regions, TileWork work)
     {
-        if (!UsesStyleColors(model, work.Color, work.KeepDecoderColors))
+        if (!UsesStyleColors(model, work.Options.Color, work.Options.KeepDecoderColors))
         {
             return rendered;
         }

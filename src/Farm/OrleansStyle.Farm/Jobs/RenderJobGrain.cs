@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Pixels;
@@ -309,11 +310,30 @@ public sealed partial class RenderJobGrain(
 
     private async Task RunAsync()
     {
+        try
+        {
+            await RunCoreAsync();
+        }
+        catch (Exception exception) when (IsConflict(exception))
+        {
+            // Another activation of this job wrote its state (two can exist for a moment while the cluster
+            // recovers from a lost silo): this one stops without recording anything; the next call finds the other.
+            LogConflict(logger, JobId);
+            await _leaving.CancelAsync();
+            DeactivateOnIdle();
+        }
+    }
+
+    private static bool IsConflict(Exception exception) =>
+        exception is InconsistentStateException || exception.InnerException is InconsistentStateException;
+
+    private async Task RunCoreAsync()
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, _deadline.Token, _leaving.Token);
         var token = linked.Token;
         try
         {
-            if (_spec!.Method == RenderMethod.Optimize)
+            if (_spec!.Options.Method == RenderMethod.Optimize)
             {
                 _coarse = await CoarseAsync(token);
                 if (_coarse.Width == _spec.Width && _coarse.Height == _spec.Height)
@@ -335,6 +355,10 @@ public sealed partial class RenderJobGrain(
         catch (Exception) when (_leaving.IsCancellationRequested)
         {
             // Persisted as it stands; the next activation continues.
+        }
+        catch (Exception exception) when (IsConflict(exception))
+        {
+            throw;
         }
         catch (Exception) when (_cancelReason is not null && token.IsCancellationRequested)
         {
@@ -384,12 +408,10 @@ public sealed partial class RenderJobGrain(
         var thumbnailLongSide = Math.Max(spec.Thumbnail.Width, spec.Thumbnail.Height);
         var work = new TileWork(JobId, -1, spec.Model, spec.Thumbnail, spec.Regions, null)
         {
-            Method = RenderMethod.Optimize,
-            Color = spec.Color,
+            Options = spec.Options,
             Deadline = spec.Deadline,
-            Iterations = spec.CoarseIterations > 0 ? spec.CoarseIterations : 300,
+            Iterations = spec.Options.CoarseIterations > 0 ? spec.Options.CoarseIterations : 300,
             Pyramid = true,
-            Seed = spec.Seed,
             StyleSize = Math.Max(16, (int)Math.Round(OptimizationStyleSize() * (double)thumbnailLongSide / Math.Max(spec.Width, spec.Height))),
         };
         var pixels = (await Scheduler().RunOneAsync((worker, ct) => worker.Optimize(work, ct), e => IsRetryable(e, token), token)).Pixels;
@@ -415,8 +437,8 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    private int OptimizationStyleSize() => _spec!.StyleSize > 0
-        ? _spec.StyleSize
+    private int OptimizationStyleSize() => _spec!.Options.StyleSize > 0
+        ? _spec.Options.StyleSize
         : Math.Min(Math.Max(_spec.Width, _spec.Height), RenderJobSpec.MaxOptimizationStyleSize);
 
     /// <summary>The statistics every tile is normalised with: captured once, spooled, and reused by a resumed job.</summary>
@@ -434,7 +456,7 @@ public sealed partial class RenderJobGrain(
             return serializer.Deserialize<FrozenStatistics>(await spool.ReadAsync(JobId, RenderJobSpoolKeys.Statistics, token));
         }
 
-        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
+        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions) { Options = spec.Options };
         var statistics = await Scheduler().RunOneAsync((worker, ct) => worker.CaptureStatistics(work, ct), e => IsRetryable(e, token), token);
         if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Statistics, serializer.SerializeToArray(statistics), token))
         {
@@ -486,7 +508,7 @@ public sealed partial class RenderJobGrain(
             async (tile, worker, ct) =>
             {
                 var work = await TileWorkAsync(tile, statistics, ct);
-                return await (work.Method == RenderMethod.Optimize ? worker.Optimize(work, ct) : worker.Render(work, ct));
+                return await (work.Options.Method == RenderMethod.Optimize ? worker.Optimize(work, ct) : worker.Render(work, ct));
             },
             (tile, result) => RecordAsync(tile, result.Pixels),
             e => IsRetryable(e, token),
@@ -499,22 +521,18 @@ public sealed partial class RenderJobGrain(
         var window = _tiling!.Window(tile);
         var work = new TileWork(JobId, tile, spec.Model, await _source!.CropAsync(window, token), _masks!.ForWindow(window), statistics)
         {
-            Alpha = spec.Alpha,
-            Color = spec.Color,
+            Options = spec.Options,
             Deadline = spec.Deadline,
-            StyleSize = spec.StyleSize,
-            KeepDecoderColors = spec.KeepDecoderColors,
+            StyleSize = spec.Options.StyleSize,
             StrokeScale = Saved.StrokeScale,
         };
-        if (spec.Method == RenderMethod.Optimize)
+        if (spec.Options.Method == RenderMethod.Optimize)
         {
             // Refine at full resolution from the coarse result, against the picture's style size.
             work = work with
             {
-                Method = RenderMethod.Optimize,
                 Init = RegionMasks.Cut(_coarse!, window, spec.Width, spec.Height).ToPixelBuffer(),
-                Iterations = spec.RefineIterations > 0 ? spec.RefineIterations : 100,
-                Seed = spec.Seed,
+                Iterations = spec.Options.RefineIterations > 0 ? spec.Options.RefineIterations : 100,
                 StyleSize = OptimizationStyleSize(),
             };
         }
@@ -583,10 +601,13 @@ public sealed partial class RenderJobGrain(
         {
             await Writer.WriteAsync();
         }
-        finally
+        catch (Exception exception) when (!IsConflict(exception))
         {
-            Events.Publish(Events.Count, Status);
+            // Storage stayed away past the writer's retries: the outcome is still real for those watching now.
+            LogPersistFailed(logger, exception, JobId, outcome);
         }
+
+        Events.Publish(Events.Count, Status);
     }
 
     /// <summary>Retention is over: the spool, the reminder and the state go, and with them the job id.</summary>
@@ -610,6 +631,12 @@ public sealed partial class RenderJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} leaves this silo at {Done}/{Total} tiles ({Reason}); its next activation continues it")]
     private static partial void LogLeaving(ILogger logger, string jobId, int done, int total, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: could not persist its outcome {Outcome}")]
+    private static partial void LogPersistFailed(ILogger logger, Exception exception, string jobId, JobState outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: another activation wrote its state; this one stops and leaves the job to it")]
+    private static partial void LogConflict(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: result collected, spool emptied")]
     private static partial void LogCollected(ILogger logger, string jobId);

@@ -15,10 +15,10 @@ public sealed class RenderJobPlanner(WorkerDirectory directory, IOptions<JobOpti
     public JobTiling Plan(RenderJobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var tileSize = spec.TileSize > 0 ? spec.TileSize
+        var tileSize = spec.Options.TileSize > 0 ? spec.Options.TileSize
             : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
             : _options.TileSize;
-        var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
+        var overlap = spec.Options.Overlap > 0 ? spec.Options.Overlap : _options.Overlap;
 
         // The network sees windows shrunk by the stroke scale: its context margin and grid are in shrunk pixels.
         var strokeScale = StrokeScaleOf(spec);
@@ -31,8 +31,8 @@ public sealed class RenderJobPlanner(WorkerDirectory directory, IOptions<JobOpti
     public static float StrokeScaleOf(RenderJobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Method == RenderMethod.Optimize ? 1f
-            : StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height));
+        return spec.Options.Method == RenderMethod.Optimize ? 1f
+            : StrokeScaling.Resolve(spec.Options.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height));
     }
 
     /// <summary>The tiling a job was planned with, from its persisted status (a resumed job keeps its tiles).</summary>

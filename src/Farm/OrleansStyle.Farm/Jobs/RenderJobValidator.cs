@@ -26,22 +26,22 @@ public sealed class RenderJobValidator(IModelRegistry models, IOptions<JobOption
             throw new InvalidJobException(char.ToUpperInvariant(shape[0]) + shape[1..]); // the thumbnail checks below would only restate it
         }
 
-        if (StrokeScaling.Problem(spec.StrokeScale) is { } strokeProblem)
+        if (StrokeScaling.Problem(spec.Options.StrokeScale) is { } strokeProblem)
         {
             problems.Add(strokeProblem);
         }
-        else if (spec.Method == RenderMethod.Optimize && spec.StrokeScale != 0)
+        else if (spec.Options.Method == RenderMethod.Optimize && spec.Options.StrokeScale != 0)
         {
             problems.Add("The stroke scale applies to feed-forward renders; optimisation sizes its strokes with the style size.");
         }
-        else if (spec.Method != RenderMethod.Optimize && spec.Width > 0 && spec.Height > 0
+        else if (spec.Options.Method != RenderMethod.Optimize && spec.Width > 0 && spec.Height > 0
             && RenderJobPlanner.StrokeScaleOf(spec) is var scale
             && StrokeScaling.Shrunk(Math.Min(spec.Width, spec.Height), scale) < RenderJobSpec.MinSide)
         {
             problems.Add($"Stroke scale {scale} would shrink the {spec.Width}×{spec.Height} picture's short side below {RenderJobSpec.MinSide} pixels: use at most {Math.Min(spec.Width, spec.Height) / RenderJobSpec.MinSide}.");
         }
 
-        if (spec.Method == RenderMethod.Optimize)
+        if (spec.Options.Method == RenderMethod.Optimize)
         {
             if (spec.Regions.SelectMany(r => r.Styles).Any(s => s.Image is null))
             {
@@ -108,19 +108,20 @@ public sealed class RenderJobValidator(IModelRegistry models, IOptions<JobOption
             problems.Add($"The thumbnail is {spec.Thumbnail.Width}×{spec.Thumbnail.Height}×{spec.Thumbnail.Channels}: it must be RGB with the picture's aspect ratio.");
         }
 
-        if (spec.Color == ColorControlMode.MatchContentColors)
+        if (spec.Options.Color == ColorControlMode.MatchContentColors)
         {
             problems.Add("MatchContentColors is not applied per tile: recolour the style images to the content before submitting (the farm client does) and send Style.");
         }
 
-        if (!float.IsFinite(spec.Alpha) || spec.Alpha is < 0 or > 1)
+        var choices = spec.Options;
+        if (!float.IsFinite(choices.Alpha) || choices.Alpha is < 0 or > 1)
         {
-            problems.Add($"Alpha is {spec.Alpha}: use 0 (content) to 1 (full style).");
+            problems.Add($"Alpha is {choices.Alpha}: use 0 (content) to 1 (full style).");
         }
 
-        if (spec.TileSize is < 0 or (> 0 and < 64) || spec.Overlap < 0)
+        if (choices.TileSize is < 0 or (> 0 and < 64) || choices.Overlap < 0)
         {
-            problems.Add($"Tile size {spec.TileSize} / overlap {spec.Overlap}: use 0 (automatic) or a tile of at least 64 pixels and a non-negative overlap.");
+            problems.Add($"Tile size {choices.TileSize} / overlap {choices.Overlap}: use 0 (automatic) or a tile of at least 64 pixels and a non-negative overlap.");
         }
 
         if (problems.Count > 0)

@@ -105,10 +105,8 @@ public sealed partial class VideoJobGrain(
         var whole = new PixelRect(0, 0, spec.Width, spec.Height);
         _dispatcher!.Enqueue(new TileWork(JobId, index, spec.Model, frame, _masks!.ForWindow(whole), Statistics: null)
         {
-            Alpha = spec.Alpha,
-            Color = spec.Color,
-            StyleSize = spec.StyleSize,
-            KeepDecoderColors = spec.KeepDecoderColors,
+            Options = spec.Options,
+            StyleSize = spec.Options.StyleSize,
         });
         Signal();
         return _status;
@@ -199,14 +197,14 @@ public sealed partial class VideoJobGrain(
             problems.Add($"The keyframe sheet is {keyframes.Width}×{keyframes.Height}×{keyframes.Channels}: send RGB with matching bytes.");
         }
 
-        if (spec.Color == ColorControlMode.MatchContentColors)
+        if (spec.Options.Color == ColorControlMode.MatchContentColors)
         {
             problems.Add("MatchContentColors is not applied per frame: recolour the style images to the content before submitting and send Style.");
         }
 
-        if (!float.IsFinite(spec.Alpha) || spec.Alpha is < 0 or > 1)
+        if (!float.IsFinite(spec.Options.Alpha) || spec.Options.Alpha is < 0 or > 1)
         {
-            problems.Add($"Alpha is {spec.Alpha}: use 0 (content) to 1 (full style).");
+            problems.Add($"Alpha is {spec.Options.Alpha}: use 0 (content) to 1 (full style).");
         }
 
         if (string.IsNullOrEmpty(spec.Fingerprint))
@@ -229,7 +227,7 @@ public sealed partial class VideoJobGrain(
             return null;
         }
 
-        var work = new StatisticsWork(JobId, spec.Model, spec.Keyframes, spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
+        var work = new StatisticsWork(JobId, spec.Model, spec.Keyframes, spec.Regions) { Options = spec.Options };
         var router = new TileRouter(_jobOptions);
         for (var attempt = 1; ; attempt++)
         {

@@ -127,8 +127,7 @@ internal static class VideoCommand
             var request = new FarmVideoRequest(
                 jobIdText, clipPath, info, segment, width, height, Path.GetFileNameWithoutExtension(modelPath), [RegionSpec.Everywhere([.. styleWeights])])
             {
-                Alpha = parse.GetValue(alpha) ?? 1f,
-                Color = ToFarm(parse.GetValue(color)),
+                Options = new RenderOptions { Alpha = parse.GetValue(alpha) ?? 1f, Color = ToFarm(parse.GetValue(color)) },
                 FreezeStatistics = parse.GetValue(statistics) == "clip",
                 Temporal = parse.GetValue(temporal) == "blend" ? TemporalBlendOptions.Default : null,
             };

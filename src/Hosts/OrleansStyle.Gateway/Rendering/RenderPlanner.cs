@@ -286,19 +286,9 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
         var method = header.Method.ToFarm()!.Value;
         return new FarmRenderRequest(jobId, content, method == FarmMethod.Optimize ? RenderJobSpec.OptimizationNetwork : header.Model, regions.MoveToImmutable())
         {
-            Alpha = header.HasAlpha ? header.Alpha : 1f,
-            Color = header.Color.ToFarm()!.Value,
-            TileSize = header.TileSize,
-            Overlap = header.Overlap,
-            StyleSize = header.StyleSize,
+            Options = header.ToRenderOptions(),
             Deadline = deadline,
             Caller = caller,
-            Method = method,
-            CoarseIterations = header.CoarseIterations,
-            RefineIterations = header.RefineIterations,
-            KeepDecoderColors = header.KeepDecoderColors,
-            Seed = header.Seed,
-            StrokeScale = header.StrokeScale,
         };
     }
 }

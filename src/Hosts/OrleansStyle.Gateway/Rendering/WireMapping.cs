@@ -68,6 +68,26 @@ public static class WireMapping
 
     public static bool IsKnown(this WireFormat format) => format is >= WireFormat.Unspecified and <= WireFormat.WebpLossy;
 
+    /// <summary>The header's render options as the farm carries them to every tile (validated before: method and colour are known).</summary>
+    public static RenderOptions ToRenderOptions(this RenderHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return new RenderOptions
+        {
+            Method = header.Method.ToFarm()!.Value,
+            Alpha = header.HasAlpha ? header.Alpha : 1f,
+            Color = header.Color.ToFarm()!.Value,
+            TileSize = header.TileSize,
+            Overlap = header.Overlap,
+            StyleSize = header.StyleSize,
+            CoarseIterations = header.CoarseIterations,
+            RefineIterations = header.RefineIterations,
+            KeepDecoderColors = header.KeepDecoderColors,
+            Seed = header.Seed,
+            StrokeScale = header.StrokeScale,
+        };
+    }
+
     public static FarmMethod? ToFarm(this WireMethod method) => method switch
     {
         WireMethod.Unspecified or WireMethod.FeedForward => FarmMethod.FeedForward,

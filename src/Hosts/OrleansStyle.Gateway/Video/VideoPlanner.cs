@@ -212,15 +212,18 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
 
         var request = new FarmVideoRequest(jobId, clip, info, segment, width, height, header.Model, [new RegionSpec(weights.ToImmutable())])
         {
-            Alpha = header.HasAlpha ? header.Alpha : 1f,
-            Color = header.Color switch
+            Options = new RenderOptions
             {
-                ColorMode.LuminanceOnly => ColorControlMode.LuminanceOnly,
-                ColorMode.PreserveContentColors => ColorControlMode.PreserveContentColors,
-                _ => ColorControlMode.Style,
+                Alpha = header.HasAlpha ? header.Alpha : 1f,
+                Color = header.Color switch
+                {
+                    ColorMode.LuminanceOnly => ColorControlMode.LuminanceOnly,
+                    ColorMode.PreserveContentColors => ColorControlMode.PreserveContentColors,
+                    _ => ColorControlMode.Style,
+                },
+                StyleSize = header.StyleSize,
+                KeepDecoderColors = header.KeepDecoderColors,
             },
-            StyleSize = header.StyleSize,
-            KeepDecoderColors = header.KeepDecoderColors,
             FreezeStatistics = header.Statistics != VideoStatistics.Frame,
             Caller = caller,
         };
