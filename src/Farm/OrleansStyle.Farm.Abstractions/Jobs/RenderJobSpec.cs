@@ -67,7 +67,8 @@ public sealed record RenderJobSpec(
     public string? Caller { get; init; }
 
     /// <summary>
-    /// Long side the style images are used at, the same for every tile. AdaIN: 0 = 512. Optimisation: 0 = the
+    /// Long side the style images are used at, the same for every tile. AdaIN: 0 = the long side of the picture the
+    /// network sees (the picture's, shrunk by the stroke scale), as in a whole-picture render. Optimisation: 0 = the
     /// picture's long side, at most <see cref="MaxOptimizationStyleSize"/>.
     /// </summary>
     [Id(11)]

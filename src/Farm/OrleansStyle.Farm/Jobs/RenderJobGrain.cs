@@ -391,7 +391,7 @@ public sealed partial class RenderJobGrain(
 
         // Otherwise even a single tile takes the thumbnail's statistics, so the result does not depend on the tile size.
 
-        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
+        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions, spec.Color) { StyleSize = FeedForwardStyleSize(), Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
         var router = new TileRouter(_options);
         for (var attempt = 1; ; attempt++)
         {
@@ -407,6 +407,14 @@ public sealed partial class RenderJobGrain(
             }
         }
     }
+
+    /// <summary>
+    /// AdaIN: the style images' long side, by default the long side of the picture the network sees (shrunk by the
+    /// stroke scale), as in a whole-picture render: the painting's strokes then keep their size relative to the picture.
+    /// </summary>
+    private int FeedForwardStyleSize() => _spec!.StyleSize > 0
+        ? _spec.StyleSize
+        : Math.Max(RenderJobSpec.MinSide, StrokeScaling.Shrunk(Math.Max(_spec.Width, _spec.Height), _strokeScale));
 
     /// <summary>
     /// The thumbnail at most as large as the picture the network sees (shrunk by the stroke scale), so the statistics
@@ -451,7 +459,7 @@ public sealed partial class RenderJobGrain(
                     Alpha = spec.Alpha,
                     Color = spec.Color,
                     Deadline = spec.Deadline,
-                    StyleSize = spec.StyleSize,
+                    StyleSize = FeedForwardStyleSize(),
                     KeepDecoderColors = spec.KeepDecoderColors,
                     StrokeScale = _strokeScale,
                 };
