@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Placement;
+
+namespace OrleansStyle.Farm.Jobs;
+
+/// <summary>
+/// Plans a job's tiling. The devices' announced limits (their memory) decide the tile size, within the
+/// coordinator's own bound (<see cref="JobOptions.TileSize"/>), unless the job asks for one.
+/// </summary>
+public sealed class RenderJobPlanner(WorkerDirectory directory, IOptions<JobOptions> options)
+{
+    private readonly JobOptions _options = options.Value;
+
+    public JobTiling Plan(RenderJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var tileSize = spec.TileSize > 0 ? spec.TileSize
+            : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
+            : _options.TileSize;
+        var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
+
+        // The network sees windows shrunk by the stroke scale: its context margin and grid are in shrunk pixels.
+        return new JobTiling(
+            spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), (int)Math.Ceiling(_options.ContextMargin * StrokeScale(spec)),
+            WindowAlignment(spec));
+    }
+
+    /// <summary>The tiling a job was planned with, from its persisted status (a resumed job keeps its tiles).</summary>
+    public static JobTiling Replan(JobStatus status, int contextMargin, int windowAlignment = JobTiling.Alignment)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new JobTiling(status.Width, status.Height, status.TileSize, status.Overlap, contextMargin, windowAlignment);
+    }
+
+    /// <summary>Feed-forward: the stroke scale the job renders at (<see cref="Neural.FeedForward.StrokeScaling"/>); 1 for optimisation.</summary>
+    public static float StrokeScale(RenderJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Method == RenderMethod.Optimize ? 1f
+            : Neural.FeedForward.StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height));
+    }
+
+    /// <summary>Where windows start: on the network's 32-px grid of the picture shrunk by the stroke scale.</summary>
+    public static int WindowAlignment(RenderJobSpec spec) => Neural.FeedForward.StrokeScaling.Alignment(StrokeScale(spec));
+}
