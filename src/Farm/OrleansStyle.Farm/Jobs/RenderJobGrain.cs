@@ -108,6 +108,7 @@ public sealed partial class RenderJobGrain(
             return;
         }
 
+        _tiling = RenderJobPlanner.Replan(status, Saved.ContextMargin, RenderJobPlanner.WindowAlignment(_spec!));
         _source = new SpooledSource(spool, JobId, status.Width, status.Height, Saved.Bands);
         _masks = new RegionMasks(_spec!.Regions, status.Width, status.Height);
         if (status.State == JobState.Running)
@@ -456,7 +457,7 @@ public sealed partial class RenderJobGrain(
             return serializer.Deserialize<FrozenStatistics>(await spool.ReadAsync(JobId, RenderJobSpoolKeys.Statistics, token));
         }
 
-        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions) { Options = spec.Options };
+        var work = new StatisticsWork(JobId, spec.Model, StatisticsThumbnail(), spec.Regions) { Options = spec.Options with { StyleSize = FeedForwardStyleSize() } };
         var statistics = await Scheduler().RunOneAsync((worker, ct) => worker.CaptureStatistics(work, ct), e => IsRetryable(e, token), token);
         if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Statistics, serializer.SerializeToArray(statistics), token))
         {
@@ -466,27 +467,6 @@ public sealed partial class RenderJobGrain(
         Saved.StatisticsSpooled = true;
         await Writer.WriteAsync();
         return statistics;
-    }
-
-    /// <summary>
-    /// The thumbnail at most as large as the picture the network sees (shrunk by the stroke scale), so the statistics
-    /// are those of that picture; a thumbnail that is the picture itself is shrunk exactly as the tiles are.
-    /// </summary>
-    private PixelBuffer StatisticsThumbnail()
-    {
-        var spec = _spec!;
-        var thumbnail = spec.Thumbnail;
-        var width = StrokeScaling.Shrunk(spec.Width, Saved.StrokeScale);
-        var height = StrokeScaling.Shrunk(spec.Height, Saved.StrokeScale);
-        if (Saved.StrokeScale == 1f || Math.Max(width, height) >= Math.Max(thumbnail.Width, thumbnail.Height))
-        {
-            return thumbnail;
-        }
-
-        var planar = thumbnail.ToPlanar();
-        return (thumbnail.Width == spec.Width && thumbnail.Height == spec.Height
-            ? StrokeScaling.Shrink(planar, Saved.StrokeScale)
-            : planar.Resize(width, height)).ToPixelBuffer();
     }
 
     private async Task RenderTilesAsync(FrozenStatistics? statistics, CancellationToken token)
@@ -515,6 +495,37 @@ public sealed partial class RenderJobGrain(
             token);
     }
 
+    /// <summary>Feed-forward: the job's resolved stroke scale (1 for optimisation).</summary>
+    /// <summary>
+    /// AdaIN: the style images' long side, by default the long side of the picture the network sees (shrunk by the
+    /// stroke scale), as in a whole-picture render: the painting's strokes then keep their size relative to the picture.
+    /// </summary>
+    private int FeedForwardStyleSize() => _spec!.Options.StyleSize > 0
+        ? _spec.Options.StyleSize
+        : Math.Max(RenderJobSpec.MinSide, StrokeScaling.Shrunk(Math.Max(_spec.Width, _spec.Height), Saved.StrokeScale));
+
+    /// <summary>
+    /// The thumbnail at most as large as the picture the network sees (shrunk by the stroke scale), so the statistics
+    /// are those of that picture; a thumbnail that is the picture itself is shrunk exactly as the tiles are.
+    /// </summary>
+    private PixelBuffer StatisticsThumbnail()
+    {
+        var spec = _spec!;
+        var scale = Saved.StrokeScale;
+        var thumbnail = spec.Thumbnail;
+        var width = StrokeScaling.Shrunk(spec.Width, scale);
+        var height = StrokeScaling.Shrunk(spec.Height, scale);
+        if (scale == 1f || Math.Max(width, height) >= Math.Max(thumbnail.Width, thumbnail.Height))
+        {
+            return thumbnail;
+        }
+
+        var planar = thumbnail.ToPlanar();
+        return (thumbnail.Width == spec.Width && thumbnail.Height == spec.Height
+            ? StrokeScaling.Shrink(planar, scale)
+            : planar.Resize(width, height)).ToPixelBuffer();
+    }
+
     private async Task<TileWork> TileWorkAsync(int tile, FrozenStatistics? statistics, CancellationToken token)
     {
         var spec = _spec!;
@@ -523,7 +534,7 @@ public sealed partial class RenderJobGrain(
         {
             Options = spec.Options,
             Deadline = spec.Deadline,
-            StyleSize = spec.Options.StyleSize,
+            StyleSize = FeedForwardStyleSize(),
             StrokeScale = Saved.StrokeScale,
         };
         if (spec.Options.Method == RenderMethod.Optimize)

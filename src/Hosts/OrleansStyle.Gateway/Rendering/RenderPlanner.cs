@@ -83,7 +83,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
 
         if (Neural.FeedForward.StrokeScaling.Problem(header.StrokeScale) is { } strokeProblem)
         {
-            problems.Add(("stroke_scale", $"{header.StrokeScale}: " + strokeProblem));
+            problems.Add(("stroke_scale", strokeProblem));
         }
 
         if (header.MaxSide < 0)
