@@ -11,6 +11,28 @@ public sealed class TrainCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
+    public async Task A_temporal_weight_trains_a_model_in_process_and_is_refused_where_it_cannot_apply()
+    {
+        var photos = Directory.CreateDirectory(Path.Combine(_folder, "photos")).FullName;
+        File.Copy(SampleImages.Content("garden"), Path.Combine(photos, "garden.jpg"));
+        var model = Path.Combine(_folder, "t.safetensors");
+        string[] common = ["train", "--kind", "single", "--content", photos, "--style", SampleImages.Style("starry_night"),
+            "--size", "64", "--batch", "1", "--width", "8", "--steps", "2", "-o", model, "--checkpoint-every", "0"];
+
+        var (code, error) = await Cli.Run([.. common, "--temporal-weight", "50"]);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(model));
+
+        (code, error) = await Cli.Run([.. common, "--temporal-weight", "-1"]);
+        Assert.Equal(2, code);
+        Assert.Contains("finite and non-negative", error);
+
+        (code, error) = await Cli.Run([.. common, "--temporal-weight", "50", "--gateway", "http://localhost:1"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--temporal-weight trains in this process only", error);
+    }
+
+    [Fact]
     public async Task An_absurd_learning_rate_fails_with_the_step_and_writes_no_model_and_the_checkpoint_resumes()
     {
         var photos = Directory.CreateDirectory(Path.Combine(_folder, "photos")).FullName;

@@ -35,6 +35,10 @@ internal static class TrainCommand
         var contentWeight = new Option<float?>("--content-weight") { Description = "Weight of the (relative) content loss (default 1)." };
         var styleWeight = new Option<float?>("--style-weight") { Description = "Weight of the (relative) style loss (default 10)." };
         var tvWeight = new Option<float?>("--tv-weight") { Description = "Weight of the total-variation loss (default 1; adain 0)." };
+        var temporalWeight = new Option<float?>("--temporal-weight")
+        {
+            Description = "single/multi, in this process: weight of the temporal term (output of a synthetically moved crop ≈ the moved output, for video; default 0 = off; a second forward pass per step).",
+        };
         var width = new Option<int?>("--width") { Description = "Base channels: transformer W (32 = Johnson et al.) or AdaIN decoder width (64 mirrors the encoder)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, data order and crops (default 0)." };
         var styleSize = new Option<int?>("--style-size") { Description = "single/multi: long side of the style images (default: --size)." };
@@ -71,11 +75,16 @@ internal static class TrainCommand
         {
             kind, content, styles, output, size, batch, steps, learningRate, contentWeight, styleWeight, tvWeight, width, seed,
             styleSize, styleTaps, loss, encoderTap, baseModel, checkpointEvery, checkpointPath, resume, preview, previewEvery, threads,
-            styleAugment, proceduralStyles, proceduralCrops, gateway, apiKey, jobId, detach, attach, overwrite,
+            styleAugment, proceduralStyles, proceduralCrops, gateway, apiKey, jobId, detach, attach, overwrite, temporalWeight,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            if (parse.GetValue(gateway) is not null && parse.GetValue(temporalWeight) is not null)
+            {
+                throw new ArgumentException("--temporal-weight trains in this process only; drop --gateway, or drop --temporal-weight for a farm run.");
+            }
+
             if (parse.GetValue(gateway) is { } gatewayUrl)
             {
                 return await GatewayCallErrors.Guard(() => parse.GetValue(attach) is { } attachId
@@ -154,6 +163,7 @@ internal static class TrainCommand
                     ContentWeight = parse.GetValue(contentWeight) ?? defaults.ContentWeight,
                     StyleWeight = parse.GetValue(styleWeight) ?? defaults.StyleWeight,
                     TotalVariationWeight = parse.GetValue(tvWeight) ?? defaults.TotalVariationWeight,
+                    TemporalWeight = parse.GetValue(temporalWeight) ?? defaults.TemporalWeight,
                     Width = parse.GetValue(width) ?? defaults.Width,
                     Seed = parse.GetValue(seed) ?? defaults.Seed,
                     StyleSize = parse.GetValue(styleSize) ?? defaults.StyleSize,
@@ -236,7 +246,7 @@ internal static class TrainCommand
                             var rate = (trainer.Step - startStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
                             task.Description = string.Create(
                                 CultureInfo.InvariantCulture,
-                                $"step {losses.Step}/{totalSteps}  loss {losses.Total:F3} (content {losses.Content:F3}, style {losses.Style:F3}, tv {losses.TotalVariation:F4})  {rate:F2} steps/s");
+                                $"step {losses.Step}/{totalSteps}  loss {losses.Total:F3} (content {losses.Content:F3}, style {losses.Style:F3}, tv {losses.TotalVariation:F4}{(losses.Temporal > 0 ? $", temporal {losses.Temporal:F5}" : "")})  {rate:F2} steps/s");
                             task.Value = trainer.Step;
                             if (checkpointEvery > 0 && trainer.Step % checkpointEvery == 0)
                             {
