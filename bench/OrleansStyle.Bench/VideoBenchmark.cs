@@ -46,6 +46,12 @@ internal static class VideoBenchmark
 
         var sheet = (await VideoKeyframes.SheetAsync(clip, VideoSegment.Whole, info.Duration, width, height)).ToPixelBuffer();
         var statistics = await worker.CaptureStatistics(new StatisticsWork("bench", name, sheet, regions, ColorControlMode.Style));
+
+        // The coordinator's windows: whole frames within the devices' tile limit, the render's tiles beyond it.
+        var jobs = farm.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>().Value;
+        var limit = Math.Min(farm.Services.GetRequiredService<WorkerDirectory>().SmallestMaxTileSize(), jobs.TileSize);
+        var tiling = Math.Max(width, height) <= limit ? null : new JobTiling(width, height, limit, Math.Min(jobs.Overlap, limit / 2), jobs.ContextMargin);
+        var windows = tiling is null ? [new PixelRect(0, 0, width, height)] : Enumerable.Range(0, tiling.Count).Select(tiling.Window).ToArray();
         async Task<double> DevicesAlone()
         {
             using var slots = new SemaphoreSlim(window);
@@ -55,7 +61,9 @@ internal static class VideoBenchmark
                 await slots.WaitAsync();
                 try
                 {
-                    await worker.Render(new TileWork("bench", index, name, new PixelBuffer(width, height, 3, frame), regions, statistics));
+                    var whole = new PixelBuffer(width, height, 3, frame);
+                    await Task.WhenAll(windows.Select((window, w) =>
+                        worker.Render(new TileWork("bench", (index * windows.Length) + w, name, windows.Length == 1 ? whole : whole.Crop(window), regions, statistics))));
                 }
                 finally
                 {
@@ -79,7 +87,7 @@ internal static class VideoBenchmark
         var after = await DevicesAlone();
         var devices = (before + after) / 2;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Video throughput: {Path.GetFileName(clip)}, {frames.Count} frames of {width}×{height}, model {name}, style {style}, {window} frames in flight, one CPU device (ONNX Runtime)"));
+            $"Video throughput: {Path.GetFileName(clip)}, {frames.Count} frames of {width}×{height} ({windows.Length} window(s) a frame, device tile limit {limit}), model {name}, style {style}, {window} frames in flight, one CPU device (ONNX Runtime)"));
         Console.WriteLine("| path | frames/s | vs devices alone |");
         Console.WriteLine("|---|---:|---:|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| devices alone (before / after the pipeline: {before:F2} / {after:F2}) | {devices:F2} | 100 % |"));
