@@ -34,7 +34,7 @@ public sealed class VideoJobTests : IDisposable
                 o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromSeconds(5); },
             ],
             j => j.MaxInFlightPerWorker = 2,
-            v => { v.SpoolDirectory = _spool; v.MaxFramesInFlight = 6; });
+            video: v => { v.SpoolDirectory = _spool; v.MaxFramesInFlight = 6; });
         var workers = await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
         var doomedSilo = farm.Cluster.Silos[2];
         var doomed = farm.Grains.GetGrain<IDeviceWorkerGrain>(workers.Single(w => w.Silo == doomedSilo.SiloAddress.ToParsableString()).Key);

@@ -33,7 +33,8 @@ public sealed class FarmVideoClient(IGrainFactory grains)
             await using var writer = VideoFrameWriter.Create(output, request.Width, request.Height, request.Clip, request.Info, request.Segment);
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var feed = Guard(FeedAsync(job, request, failed.Token), failed);
-            var collect = Guard(CollectAsync(job, writer, progress, onFrame, failed.Token), failed);
+            await using var temporal = request.Temporal is { } blend ? new TemporalFrameStage(request, blend) : null;
+            var collect = Guard(CollectAsync(job, writer, temporal, progress, onFrame, failed.Token), failed);
             try
             {
                 await Task.WhenAll(feed, collect);
@@ -98,7 +99,7 @@ public sealed class FarmVideoClient(IGrainFactory grains)
     }
 
     private static async Task<VideoJobStatus> CollectAsync(
-        IVideoJobGrain job, VideoFrameWriter writer, IProgress<VideoJobStatus>? progress,
+        IVideoJobGrain job, VideoFrameWriter writer, TemporalFrameStage? temporal, IProgress<VideoJobStatus>? progress,
         Func<VideoFrameReady, CancellationToken, ValueTask>? onFrame, CancellationToken cancellationToken)
     {
         var next = 0;
@@ -111,7 +112,8 @@ public sealed class FarmVideoClient(IGrainFactory grains)
                 {
                     switch (item)
                     {
-                        case VideoFrameReady frame:
+                        case VideoFrameReady ready:
+                            var frame = temporal is null ? ready : ready with { Pixels = await temporal.BlendNextAsync(ready.Pixels, cancellationToken) };
                             if (onFrame is not null)
                             {
                                 await onFrame(frame, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Imaging.Temporal;
 using OrleansStyle.Imaging.Video;
 
 namespace OrleansStyle.Farm.Client;
@@ -29,6 +30,12 @@ public sealed record FarmVideoRequest(
     public bool FreezeStatistics { get; init; } = true;
 
     public string? Caller { get; init; }
+
+    /// <summary>
+    /// Blend each frame with the previous result warped along the content's optical flow (docs/video.md, "Temporal
+    /// consistency"); null leaves frames independent. Applied as the frames are encoded, so it is not part of the job.
+    /// </summary>
+    public TemporalBlendOptions? Temporal { get; init; } = TemporalBlendOptions.Default;
 
     /// <summary>Frames the segment should have, from the container's rate and duration (progress only; the decoder decides).</summary>
     public int ExpectedFrames => (int)Math.Max(1, Math.Round(Segment.LengthIn(Info).TotalSeconds * Info.FrameRate.PerSecond));

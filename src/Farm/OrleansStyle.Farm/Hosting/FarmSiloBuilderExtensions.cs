@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Hosting;
@@ -24,6 +26,7 @@ public static class FarmSiloBuilderExtensions
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
         Action<FarmTrainingOptions>? training = null,
+        Action<SpoolOptions>? spool = null,
         Action<Video.VideoOptions>? video = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
@@ -43,19 +46,28 @@ public static class FarmSiloBuilderExtensions
             [DeviceInventory.MaxTileMetadataKey] = DeviceInventory.MaxTileSize(deviceOptions, announced).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+        silo.AddDefaultJobStorage();
+        silo.AddPlacementDirector<CoordinatorPlacementStrategy, CoordinatorPlacementDirector>();
 
         var services = silo.Services;
         services.AddSingleton(Options.Create(deviceOptions));
         var modelOptions = services.AddOptions<ModelRegistryOptions>();
         var jobOptions = services.AddOptions<JobOptions>();
         var trainingOptions = services.AddOptions<FarmTrainingOptions>();
+        var spoolOptions = services.AddOptions<SpoolOptions>();
         var videoOptions = services.AddOptions<Video.VideoOptions>();
         if (configuration is not null)
         {
+            spoolOptions.Bind(configuration.GetSection(SpoolOptions.Section));
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
             trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
             videoOptions.Bind(configuration.GetSection(Video.VideoOptions.Section));
+        }
+
+        if (spool is not null)
+        {
+            spoolOptions.Configure(spool);
         }
 
         if (training is not null)
@@ -83,6 +95,12 @@ public static class FarmSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<Video.VideoOptions>, Video.VideoOptionsValidator>();
         services.AddSingleton<Video.IVideoFrameStore, Video.DirectoryFrameStore>();
         trainingOptions.ValidateOnStart();
+        spoolOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
+        services.AddSingleton<JobSpool>();
+        services.AddHostedService<SpoolSweeper>();
+        services.AddSingleton<RenderJobValidator>();
+        services.AddSingleton<RenderJobPlanner>();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
         services.AddSingleton<IValidateOptions<FarmTrainingOptions>, FarmTrainingOptionsValidator>();
         services.AddSingleton<DeviceTrainer>();
@@ -91,6 +109,22 @@ public static class FarmSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceServices>();
         services.AddSingleton<WorkerDirectory>();
+        AddDrain(services, configuration);
         return silo;
+    }
+
+    /// <summary>Graceful exit on stop: see <see cref="SiloDrain"/>.</summary>
+    private static void AddDrain(IServiceCollection services, IConfiguration? configuration)
+    {
+        var drain = services.AddOptions<DrainOptions>();
+        if (configuration is not null)
+        {
+            drain.Bind(configuration.GetSection(DrainOptions.Section));
+        }
+
+        drain.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<SiloDrain>());
     }
 }

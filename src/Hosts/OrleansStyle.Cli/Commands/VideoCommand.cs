@@ -10,6 +10,7 @@ using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Video;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Temporal;
 using OrleansStyle.Imaging.Video;
 using OrleansStyle.Neural.Style.Optimization;
 using Spectre.Console;
@@ -58,6 +59,12 @@ internal static class VideoCommand
             DefaultValueFactory = _ => "clip",
         };
         statistics.AcceptOnlyFromAmong("clip", "frame");
+        var temporal = new Option<string>("--temporal")
+        {
+            Description = "blend (default): blend the previous result, warped along the content's optical flow, into each frame where the flow is trusted (less flicker); off: frames independent.",
+            DefaultValueFactory = _ => "blend",
+        };
+        temporal.AcceptOnlyFromAmong("blend", "off");
         var command = new Command("video", """
             Stylise a video clip frame by frame with a feed-forward model on the farm (by default one embedded in this
             process, with this machine's devices). Frame count, frame rate, timestamps and audio are kept; finished
@@ -67,7 +74,7 @@ internal static class VideoCommand
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, method, alpha, size, color, start, duration, statistics, jobId, gateway, apiKey, detach, attach,
+            input, output, model, styles, method, alpha, size, color, start, duration, statistics, temporal, jobId, gateway, apiKey, detach, attach,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -123,6 +130,7 @@ internal static class VideoCommand
                 Alpha = parse.GetValue(alpha) ?? 1f,
                 Color = ToFarm(parse.GetValue(color)),
                 FreezeStatistics = parse.GetValue(statistics) == "clip",
+                Temporal = parse.GetValue(temporal) == "blend" ? TemporalBlendOptions.Default : null,
             };
 
             // The embedded default: a silo with this machine's devices in this process, serving the model's folder,

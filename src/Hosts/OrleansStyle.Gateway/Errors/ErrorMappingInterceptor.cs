@@ -86,6 +86,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return GatewayErrors.InvalidArgument("image", rejected.Message, ReasonName(rejected.Reason));
             case JobIdInUseException inUse:
                 return GatewayErrors.Build(Code.AlreadyExists, inUse.Message, "JOB_ID_IN_USE");
+            case JobNotFoundException missing:
+                return GatewayErrors.NotFound(missing.Message, "JOB_NOT_FOUND");
             case InvalidJobException invalid:
                 return GatewayErrors.InvalidArgument("header", invalid.Message, "INVALID_JOB");
             case Farm.Training.InvalidTrainingException invalid:
