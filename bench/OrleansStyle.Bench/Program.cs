@@ -31,6 +31,9 @@ switch (suite)
     case "gateway":
         await GatewayBenchmark.Run(Arg(1, "models/multi4.safetensors"), double.Parse(Arg(2, "2"), CultureInfo.InvariantCulture), int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture), int.Parse(Arg(4, "4"), CultureInfo.InvariantCulture));
         break;
+    case "video":
+        await VideoBenchmark.Throughput(Arg(1, "models/multi4.safetensors"), Arg(2, "clip.mp4"), Arg(3, "starry_night"));
+        break;
     case "flow":
         FlowBenchmark.Run([.. args.Skip(1)]);
         break;
@@ -44,7 +47,7 @@ switch (suite)
     default:
         Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options] | flow [photos…] | temporal-blend CLIP PER_FRAME_DIR STYLE"
             + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]"
-            + " | gateway [model] [megapixels] [repeats] [renders per client] | stroke-scale [model] [sizes] [repeats] | coordinator-rss [megapixels]");
+            + " | gateway [model] [megapixels] [repeats] [renders per client] | stroke-scale [model] [sizes] [repeats] | coordinator-rss [megapixels] | video [model] [clip] [style]");
         return 2;
 }
 

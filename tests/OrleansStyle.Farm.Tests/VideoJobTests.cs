@@ -113,6 +113,37 @@ public sealed class VideoJobTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_spool, jobId, "000000.rgb")));
     }
 
+    [Fact]
+    public async Task Frames_larger_than_the_devices_tile_limit_are_cut_into_tiles_and_come_back_whole()
+    {
+        // The simulated device announces 64-px tiles: each 160×96 frame becomes several windows with context and
+        // feathered overlaps, and returns assembled. Simulated devices return their input, so the frame is the original.
+        await using var farm = await FarmCluster.StartAsync(
+            [o => { o.Devices = ["sim:0", "sim:1"]; o.MaxTileSize = 64; o.SimulatedLatency = TimeSpan.FromMilliseconds(2); }],
+            video: v => v.SpoolDirectory = _spool);
+        var workers = await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
+        var photo = FarmFixtures.Photo("garden", 160, 96);
+        var frames = Enumerable.Range(0, 4).Select(_ => photo).ToArray();
+        var job = farm.Grains.GetGrain<IVideoJobGrain>(RenderHelpers.NewId("video-tiled"));
+        await job.Submit(new VideoJobSpec(FarmFixtures.Multi, 160, 96, [RegionSpec.Everywhere(StyleWeight.Trained("style0"))], Keyframes: photo) { Fingerprint = "tiled" });
+
+        await Feed(job, frames, Enumerable.Range(0, frames.Length));
+        var (received, status) = await Collect(job);
+
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(Enumerable.Range(0, 4), received.Select(r => r.Index));
+        var tiles = 0L;
+        foreach (var worker in workers)
+        {
+            tiles += (await farm.Grains.GetGrain<IDeviceWorkerGrain>(worker.Key).GetLoad()).TilesRendered;
+        }
+
+        Assert.True(tiles >= 4 * 4, $"{tiles} tiles rendered for 4 frames: the frames were not cut into tiles");
+        Assert.All(received, r => Assert.True(
+            r.Pixels.Data.Zip(photo.Data, (a, b) => Math.Abs(a - b)).Max() <= 1,
+            $"frame {r.Index} differs from the frame sent by more than rounding"));
+    }
+
     private static VideoJobSpec Spec(string fingerprint) =>
         new(FarmFixtures.Multi, Width, Height, [RegionSpec.Everywhere(StyleWeight.Trained("style0"))], Keyframes: null)
         {

@@ -16,10 +16,17 @@ public sealed class DirectoryFrameStore(IOptions<VideoOptions> options) : IVideo
     private const string RequestFile = "request";
 
     private readonly string _root = Path.GetFullPath(options.Value.SpoolDirectory);
+    private readonly TimeSpan _keepAbandonedFor = options.Value.KeepAbandonedFor;
+    private int _swept;
 
     public IReadOnlySet<int> Open(string jobId, string fingerprint, int width, int height)
     {
         var folder = Folder(jobId);
+        if (Interlocked.Exchange(ref _swept, 1) == 0)
+        {
+            SweepAbandoned();
+        }
+
         var request = $"{fingerprint} {width}x{height}";
         var requestPath = Path.Combine(folder, RequestFile);
         Directory.CreateDirectory(folder);
@@ -73,6 +80,31 @@ public sealed class DirectoryFrameStore(IOptions<VideoOptions> options) : IVideo
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Once per process: job folders untouched for <see cref="VideoOptions.KeepAbandonedFor"/> go.</summary>
+    private void SweepAbandoned()
+    {
+        if (!Directory.Exists(_root))
+        {
+            return;
+        }
+
+        var before = DateTime.UtcNow - _keepAbandonedFor;
+        foreach (var folder in Directory.EnumerateDirectories(_root))
+        {
+            if (Directory.GetLastWriteTimeUtc(folder) < before)
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another silo sharing the folder may be deleting it too; the next sweep tries again.
+                }
+            }
         }
     }
 

@@ -38,6 +38,8 @@ public sealed partial class VideoJobGrain(
     private VideoJobStatus? _status;
     private FrameDispatcher? _dispatcher;
     private RegionMasks? _masks;
+    private JobTiling? _tiling; // null: frames go whole
+    private readonly Dictionary<int, FrameMosaic> _mosaics = [];
     private Task<FrozenStatistics?>? _statistics;
     private Stopwatch? _clock;
     private int? _frameCount;
@@ -64,6 +66,7 @@ public sealed partial class VideoJobGrain(
         _done.UnionWith(held);
         _spec = spec;
         _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
+        _tiling = Tiling(spec);
         _dispatcher = new FrameDispatcher(_jobOptions, directory, GrainFactory);
         _status = new VideoJobStatus(JobId, JobState.Running, spec.Width, spec.Height, held.Count, Math.Max(spec.ExpectedFrames, held.Count))
         {
@@ -102,14 +105,65 @@ public sealed partial class VideoJobGrain(
             return _status; // held already (resumed or sent twice), or the job ended
         }
 
-        var whole = new PixelRect(0, 0, spec.Width, spec.Height);
-        _dispatcher!.Enqueue(new TileWork(JobId, index, spec.Model, frame, _masks!.ForWindow(whole), Statistics: null)
+        if (_tiling is null)
         {
-            Options = spec.Options,
-            StyleSize = spec.Options.StyleSize,
-        });
+            _dispatcher!.Enqueue(Work(index, frame, new PixelRect(0, 0, spec.Width, spec.Height)));
+        }
+        else
+        {
+            // Tile t of frame i is tile i·count + t on the devices; the frame is done when all its tiles are.
+            for (var tile = 0; tile < _tiling.Count; tile++)
+            {
+                var window = _tiling.Window(tile);
+                _dispatcher!.Enqueue(Work((index * _tiling.Count) + tile, frame.Crop(window), window));
+            }
+        }
+
         Signal();
         return _status;
+    }
+
+    private TileWork Work(int tileIndex, PixelBuffer content, PixelRect window) =>
+        new(JobId, tileIndex, _spec!.Model, content, _masks!.ForWindow(window), Statistics: null)
+        {
+            Options = _spec.Options,
+            StyleSize = _spec.Options.StyleSize,
+        };
+
+    /// <summary>
+    /// Frames go to the devices whole while they fit the smallest tile limit the devices announce; larger ones are cut
+    /// into the render's seamless tiles (frozen statistics keep the tiles alike, so only with keyframes).
+    /// </summary>
+    private JobTiling? Tiling(VideoJobSpec spec)
+    {
+        var limit = directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _jobOptions.TileSize) : _jobOptions.TileSize;
+        return spec.Keyframes is null || Math.Max(spec.Width, spec.Height) <= limit
+            ? null
+            : new JobTiling(spec.Width, spec.Height, limit, Math.Min(_jobOptions.Overlap, limit / 2), _jobOptions.ContextMargin);
+    }
+
+    /// <summary>The finished frame a device result completes (a whole frame, or a big frame's last tile), else null.</summary>
+    private (int Frame, PixelBuffer Pixels)? Completed(TileResult result)
+    {
+        if (_tiling is null)
+        {
+            return (result.TileIndex, result.Pixels);
+        }
+
+        var frame = result.TileIndex / _tiling.Count;
+        if (!_mosaics.TryGetValue(frame, out var mosaic))
+        {
+            _mosaics[frame] = mosaic = new FrameMosaic(_tiling);
+        }
+
+        if (mosaic.Add(result.TileIndex % _tiling.Count, result.Pixels) is not { } pixels)
+        {
+            return null;
+        }
+
+        _mosaics.Remove(frame);
+        mosaic.Dispose();
+        return (frame, pixels);
     }
 
     public Task<VideoJobStatus> EndOfFrames(int frameCount)
@@ -255,11 +309,11 @@ public sealed partial class VideoJobGrain(
                 token.ThrowIfCancellationRequested();
                 var wake = _changed.Task;
                 var result = await _dispatcher!.NextAsync(wake, statistics, (worker, frame, reason) => LogFrameRetry(logger, JobId, frame, worker, reason), token);
-                if (result is not null)
+                if (result is not null && Completed(result) is { } finished)
                 {
-                    await store.WriteAsync(JobId, result.TileIndex, result.Pixels, token);
-                    _accepted.Remove(result.TileIndex);
-                    _done.Add(result.TileIndex);
+                    await store.WriteAsync(JobId, finished.Frame, finished.Pixels, token);
+                    _accepted.Remove(finished.Frame);
+                    _done.Add(finished.Frame);
                     Progress(rendered: 1);
                 }
                 else

@@ -8,6 +8,7 @@ using OrleansStyle.Gateway.Limits;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.Security;
+using OrleansStyle.Gateway.Shutdown;
 using OrleansStyle.Gateway.V1;
 using OrleansStyle.Gateway.Video;
 
@@ -23,6 +24,7 @@ public sealed class VideoService(
     VideoPlanner planner,
     GatewayVideoJobs jobs,
     CallerJobLimiter limiter,
+    GatewayDrain drain,
     IOptions<GatewayOptions> options) : V1.Video.VideoBase
 {
     private readonly GatewayOptions _options = options.Value;
@@ -32,7 +34,8 @@ public sealed class VideoService(
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        // A gateway that shuts down ends the call when its grace period is over (a detached job goes on until then).
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, drain.GraceOver);
         limit.CancelAfter(_options.MaxStreamDuration);
         var token = limit.Token;
         if (!await requestStream.MoveNext(token) || requestStream.Current.PayloadCase != VideoRequest.PayloadOneofCase.Header)
