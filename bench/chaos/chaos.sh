@@ -89,7 +89,8 @@ wait_silo() {
 }
 
 start_gateway() {
-  dotnet "$cli_dll" serve --redis "127.0.0.1:$redis_port" --cluster-id "$cluster" --port "$gateway_port" \
+  # Every job of a phase runs at once, under one caller.
+  OrleansStyle__Gateway__MaxConcurrentJobsPerCaller=64 dotnet "$cli_dll" serve --redis "127.0.0.1:$redis_port" --cluster-id "$cluster" --port "$gateway_port" \
     --models "$work/models" --styles "$work/styles" --api-key "chaos=$key" >> "$work/logs/gateway.log" 2>&1 &
   gateway_pid=$!
   until python3 -c "import socket; socket.create_connection(('127.0.0.1', $gateway_port), 1)" 2>/dev/null; do sleep 0.5; done
@@ -120,11 +121,11 @@ start_jobs() {
 
 jobs_running() { for pid in "${job_pids[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
 
-# Waits for every job CLI of the phase; returns the exit codes in job order.
+# Waits (in this shell: a subshell cannot wait for them) for every job CLI of the phase; exit codes in job order.
+declare -a codes=()
 wait_jobs() {
-  local codes=()
+  codes=()
   for pid in "${job_pids[@]}"; do wait "$pid"; codes+=($?); done
-  echo "${codes[@]}"
 }
 
 disturb() {
@@ -170,13 +171,13 @@ log "cluster up"
 
 phase_started=$SECONDS
 start_jobs baseline
-read -r -a baseline_codes <<< "$(wait_jobs)"
+wait_jobs; baseline_codes=("${codes[@]}")
 log "baseline done in $((SECONDS - phase_started)) s: exit codes ${baseline_codes[*]}"
 
 phase_started=$SECONDS
 start_jobs disturbed
 disturb
-read -r -a disturbed_codes <<< "$(wait_jobs)"
+wait_jobs; disturbed_codes=("${codes[@]}")
 log "disturbed phase done in $((SECONDS - phase_started)) s: exit codes ${disturbed_codes[*]}; $(cat "$work/logs/events") disturbances"
 
 failures=0
