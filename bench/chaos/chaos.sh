@@ -141,6 +141,7 @@ disturb() {
         start_silo "$i"; events=$((events + 1))
       done ;;
     rolling)
+      sleep "$KILL_EVERY" # the jobs' coordinators exist by now
       for i in "${!roles[@]}"; do
         jobs_running || break
         log "SIGTERM silo $i (${roles[i]}, pid ${silo_pid[i]})"
