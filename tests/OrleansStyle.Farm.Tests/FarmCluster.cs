@@ -13,19 +13,38 @@ namespace OrleansStyle.Farm.Tests;
 /// </summary>
 internal sealed class FarmCluster : IAsyncDisposable
 {
-    private FarmCluster(InProcessTestCluster cluster) => Cluster = cluster;
+    private FarmCluster(InProcessTestCluster cluster, string spoolPath)
+    {
+        Cluster = cluster;
+        SpoolPath = spoolPath;
+    }
 
     public InProcessTestCluster Cluster { get; }
 
+    /// <summary>The spool folder every silo of this cluster shares (as a cluster's ReadWriteMany volume).</summary>
+    public string SpoolPath { get; }
+
     public IGrainFactory Grains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
+    /// <param name="redis">Keep coordinators' state and reminders in this Redis, as clusters do; null: in memory.</param>
     public static async Task<FarmCluster> StartAsync(
-        IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, Action<int, ISiloBuilder>? configure = null)
+        IReadOnlyList<Action<DeviceOptions>> silos,
+        Action<JobOptions>? jobs = null,
+        string? redis = null,
+        Action<Training.FarmTrainingOptions>? training = null,
+        Action<int, ISiloBuilder>? configure = null,
+        Action<Video.VideoOptions>? video = null)
     {
+        var spoolPath = Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
         builder.ConfigureSilo((options, silo) =>
         {
             var index = options.SiloName == "Primary" ? 0 : int.Parse(options.SiloName[(options.SiloName.LastIndexOf('_') + 1)..], CultureInfo.InvariantCulture);
+            if (redis is not null)
+            {
+                silo.UseRedisJobStorage(redis);
+            }
+
             silo.AddRenderFarm(
                 devices: silos[index],
                 models: m => m.Directory = FarmFixtures.ModelDirectory,
@@ -35,18 +54,28 @@ internal sealed class FarmCluster : IAsyncDisposable
                     j.Overlap = 24;
                     j.ContextMargin = 24;
                     jobs?.Invoke(j);
-                });
+                },
+                training: training,
+                spool: s => s.Path = spoolPath,
+                video: video);
             configure?.Invoke(index, silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         await cluster.WaitForLivenessToStabilizeAsync();
-        return new FarmCluster(cluster);
+        return new FarmCluster(cluster, spoolPath);
     }
 
     public static Action<DeviceOptions> Devices(params string[] devices) => options => options.Devices = [.. devices];
 
     public static Action<DeviceOptions> NoDevices => options => options.Announce = false;
 
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (Directory.Exists(SpoolPath))
+        {
+            Directory.Delete(SpoolPath, recursive: true);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed class SiloDrainTests
                 o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromSeconds(1); },
             ],
             j => j.MaxInFlightPerWorker = 4,
-            (index, silo) => silo.Services.Configure<DrainOptions>(d => d.GracePeriod = TimeSpan.FromMilliseconds(graceMilliseconds)));
+            configure: (index, silo) => silo.Services.Configure<DrainOptions>(d => d.GracePeriod = TimeSpan.FromMilliseconds(graceMilliseconds)));
         var workers = await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
         var leaving = farm.Cluster.Silos[2];
         var worker = farm.Grains.GetGrain<IDeviceWorkerGrain>(workers.Single(w => w.Silo == leaving.SiloAddress.ToParsableString()).Key);

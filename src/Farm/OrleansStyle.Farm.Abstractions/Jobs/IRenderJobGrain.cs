@@ -2,7 +2,8 @@ namespace OrleansStyle.Farm.Jobs;
 
 /// <summary>
 /// The coordinator of one render job (key: the job id). Submitting the same id again returns the same job.
-/// Long renders never ride on one call: submit, send the picture's bands, then watch the event stream.
+/// Long renders never ride on one call: submit, send the picture's bands, then watch the event stream. The job is
+/// durable: if its coordinator's silo dies, the next call (or a reminder) continues it on another silo.
 /// </summary>
 public interface IRenderJobGrain : IGrainWithStringKey
 {
@@ -18,4 +19,10 @@ public interface IRenderJobGrain : IGrainWithStringKey
     IAsyncEnumerable<JobEvent> Watch(int fromSequence = 0, CancellationToken cancellationToken = default);
 
     Task<JobStatus> Cancel(string reason);
+
+    /// <summary>
+    /// The caller has assembled the result: the job's spooled tiles are deleted (its status stays until retention
+    /// ends). Until then, or until <c>OrleansStyle:Jobs:KeepFinishedJobsFor</c> passes, the result can be watched again.
+    /// </summary>
+    Task Collected();
 }

@@ -1,8 +1,11 @@
 namespace OrleansStyle.Farm.Jobs;
 
-/// <summary>The job's spec or picture is unusable; the message says what to change.</summary>
+/// <summary>
+/// The job's spec or picture is unusable, or (<see cref="JobNotFoundException"/>) there is no such job; the message
+/// says what to change.
+/// </summary>
 [GenerateSerializer, Alias("orleansstyle.v1.InvalidJobException")]
-public sealed class InvalidJobException : Exception
+public class InvalidJobException : Exception
 {
     public InvalidJobException()
     {

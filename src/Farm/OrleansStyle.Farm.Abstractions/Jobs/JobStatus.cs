@@ -35,5 +35,12 @@ public sealed record JobStatus(
     [Id(12)]
     public bool DeadlinePassed { get; init; }
 
+    /// <summary>
+    /// Times a new activation of the coordinator continued the job from its persisted state (its silo died or it
+    /// was moved); finished tiles are never rendered again.
+    /// </summary>
+    [Id(13)]
+    public int Resumptions { get; init; }
+
     public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

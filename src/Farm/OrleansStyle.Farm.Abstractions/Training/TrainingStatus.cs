@@ -39,6 +39,14 @@ public sealed record TrainingStatus(
     [Id(13)]
     public string? Caller { get; init; }
 
+    /// <summary>The step of the latest checkpoint in the job's spool (0: none yet); a lost run continues from it.</summary>
+    [Id(14)]
+    public int CheckpointStep { get; init; }
+
+    /// <summary>Times the run was lost with its device or silo and continued on another device.</summary>
+    [Id(15)]
+    public int Resumptions { get; init; }
+
     public bool IsFinished => State is TrainingState.Completed or TrainingState.Failed or TrainingState.Cancelled;
 }
 
@@ -51,4 +59,17 @@ public sealed record TrainingReport(
     [property: Id(3)] float ContentLoss,
     [property: Id(4)] float StyleLoss,
     [property: Id(5)] double StepsPerSecond,
-    [property: Id(6)] string? Error = null);
+    [property: Id(6)] string? Error = null)
+{
+    /// <summary>The reporting worker (<c>SILO|DEVICE</c>): reports of a run the coordinator moved elsewhere are ignored.</summary>
+    [Id(7)]
+    public string? Worker { get; init; }
+
+    /// <summary>The step of the checkpoint just written to the spool; 0 when none was.</summary>
+    [Id(8)]
+    public int CheckpointStep { get; init; }
+
+    /// <summary>The run stopped because its silo is leaving, not for a reason of its own: the coordinator places it again.</summary>
+    [Id(9)]
+    public bool Interrupted { get; init; }
+}

@@ -8,15 +8,21 @@ namespace OrleansStyle.Farm.Client;
 /// <summary>
 /// Feeds a render to the farm and assembles the result: submits the spec (with a thumbnail for frozen
 /// statistics), sends the picture in bands of at most <see cref="BandBytes"/>, and writes the tiles it is sent
-/// into a <see cref="MosaicAssembler"/> as they finish. If the event stream breaks it re-attaches where it
-/// stopped; cancelling the call cancels the job.
+/// into a <see cref="MosaicAssembler"/> as they finish. If the event stream breaks (the coordinator's silo died and
+/// the job is being re-activated elsewhere) it re-subscribes where it stopped, with a back-off, for as long as
+/// <see cref="ReconnectPatience"/> passes without an event; cancelling the call cancels the job.
 /// </summary>
 public sealed class FarmRenderClient(IGrainFactory grains)
 {
     /// <summary>Bytes of picture per message: far below Orleans' message cap, small enough to interleave.</summary>
     public const int BandBytes = 4 << 20;
 
-    private const int WatchReconnects = 5;
+    /// <summary>How long the watch keeps re-subscribing without receiving an event before it gives up.</summary>
+    public static readonly TimeSpan ReconnectPatience = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     public async Task<JobStatus> RenderAsync(
         FarmRenderRequest request, Stream destination, OutputFormat format = OutputFormat.Png,
@@ -140,13 +146,17 @@ public sealed class FarmRenderClient(IGrainFactory grains)
         IRenderJobGrain job, MosaicAssembler assembler, Stream destination, IProgress<JobStatus>? progress, CancellationToken cancellationToken)
     {
         var next = 0;
-        for (var reconnects = 0; ; reconnects++)
+        var backoff = FirstBackoff;
+        var lastEvent = DateTimeOffset.UtcNow;
+        while (true)
         {
             try
             {
                 await foreach (var item in job.Watch(next, cancellationToken).WithCancellation(cancellationToken))
                 {
                     next = item.Sequence + 1;
+                    lastEvent = DateTimeOffset.UtcNow;
+                    backoff = FirstBackoff;
                     switch (item)
                     {
                         case TileRendered tile:
@@ -159,16 +169,21 @@ public sealed class FarmRenderClient(IGrainFactory grains)
                             return finished.Status;
                     }
                 }
-
-                if (reconnects >= WatchReconnects)
-                {
-                    throw new InvalidOperationException($"The event stream of job {(await job.GetStatus()).JobId} keeps ending before the job finishes.");
-                }
             }
-            catch (Exception exception) when (exception is not (OperationCanceledException or InvalidJobException) && reconnects < WatchReconnects)
+            catch (Exception exception) when (exception is not (OperationCanceledException or InvalidJobException or JobIdInUseException)
+                && DateTimeOffset.UtcNow - lastEvent < ReconnectPatience)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 << reconnects), cancellationToken);
+                // The coordinator is unreachable (its silo died, the job is re-activating elsewhere): not an error yet.
             }
+
+            if (DateTimeOffset.UtcNow - lastEvent >= ReconnectPatience)
+            {
+                throw new TimeoutException(
+                    $"The event stream of job {job.GetPrimaryKeyString()} gave nothing for {ReconnectPatience.TotalMinutes:F0} minutes of reconnecting; re-attach later by its id.");
+            }
+
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
 }

@@ -59,6 +59,9 @@ public sealed partial class DeviceQueue : IDisposable
 
     public WorkerLoad Load => new(Volatile.Read(ref _count), _options.QueueCapacity, Interlocked.Read(ref _rendered), Interlocked.Read(ref _largestBatch));
 
+    /// <summary>Each tile this device finished rendering (on the device's thread): for tests and diagnostics that count renders per tile.</summary>
+    public event Action<TileWork>? TileRendered;
+
     public Task<TileResult> Enqueue(TileWork work, CancellationToken cancellationToken)
     {
         var item = new TileItem(work, _backend.BatchKey(work), cancellationToken);
@@ -334,6 +337,7 @@ public sealed partial class DeviceQueue : IDisposable
             for (var i = 0; i < tiles.Count; i++)
             {
                 tiles[i].Completion.TrySetResult(new TileResult(tiles[i].Work.TileIndex, pixels[i], tiles.Count, queued, elapsed));
+                TileRendered?.Invoke(tiles[i].Work);
             }
 
             Interlocked.Add(ref _rendered, tiles.Count);

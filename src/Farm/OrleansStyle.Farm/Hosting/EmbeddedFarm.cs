@@ -16,10 +16,12 @@ namespace OrleansStyle.Farm.Hosting;
 public sealed class EmbeddedFarm : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly string _spool;
 
-    private EmbeddedFarm(IHost host)
+    private EmbeddedFarm(IHost host, string spool)
     {
         _host = host;
+        _spool = spool;
         Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -32,24 +34,31 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
         Action<Training.FarmTrainingOptions>? training = null,
+        Action<Video.VideoOptions>? video = null,
         LogLevel logLevel = LogLevel.Warning,
         CancellationToken cancellationToken = default)
     {
+        // Its own spool folder: nothing in this process outlives it (job state is in memory), so it goes on dispose.
+        var spool = Path.Combine(Path.GetTempPath(), "orleansstyle-spool", $"embedded-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort(), FreePort())
-            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training));
+            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training, spool: s => s.Path ??= spool, video: video));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new EmbeddedFarm(host);
+        return new EmbeddedFarm(host, spool);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+        if (Directory.Exists(_spool))
+        {
+            Directory.Delete(_spool, recursive: true);
+        }
     }
 
     private static int FreePort()

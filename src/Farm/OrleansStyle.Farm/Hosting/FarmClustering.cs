@@ -17,6 +17,7 @@ public static class FarmClustering
         }
 
         silo.UseRedisClustering(options.Redis!);
+        silo.UseRedisJobStorage(options.Redis!); // coordinators' state and reminders beside the membership
         silo.Configure<ClusterOptions>(cluster =>
         {
             cluster.ClusterId = options.ClusterId;

@@ -8,6 +8,7 @@ using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Hosting;
@@ -24,7 +25,9 @@ public static class FarmSiloBuilderExtensions
         Action<DeviceOptions>? devices = null,
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
-        Action<FarmTrainingOptions>? training = null)
+        Action<FarmTrainingOptions>? training = null,
+        Action<SpoolOptions>? spool = null,
+        Action<Video.VideoOptions>? video = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
         var deviceOptions = new DeviceOptions();
@@ -43,6 +46,7 @@ public static class FarmSiloBuilderExtensions
             [DeviceInventory.MaxTileMetadataKey] = DeviceInventory.MaxTileSize(deviceOptions, announced).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+        silo.AddDefaultJobStorage();
         silo.AddPlacementDirector<CoordinatorPlacementStrategy, CoordinatorPlacementDirector>();
 
         var services = silo.Services;
@@ -50,11 +54,20 @@ public static class FarmSiloBuilderExtensions
         var modelOptions = services.AddOptions<ModelRegistryOptions>();
         var jobOptions = services.AddOptions<JobOptions>();
         var trainingOptions = services.AddOptions<FarmTrainingOptions>();
+        var spoolOptions = services.AddOptions<SpoolOptions>();
+        var videoOptions = services.AddOptions<Video.VideoOptions>();
         if (configuration is not null)
         {
+            spoolOptions.Bind(configuration.GetSection(SpoolOptions.Section));
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
             trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
+            videoOptions.Bind(configuration.GetSection(Video.VideoOptions.Section));
+        }
+
+        if (spool is not null)
+        {
+            spoolOptions.Configure(spool);
         }
 
         if (training is not null)
@@ -72,8 +85,22 @@ public static class FarmSiloBuilderExtensions
             jobOptions.Configure(jobs);
         }
 
+        if (video is not null)
+        {
+            videoOptions.Configure(video);
+        }
+
         jobOptions.ValidateOnStart();
+        videoOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Video.VideoOptions>, Video.VideoOptionsValidator>();
+        services.AddSingleton<Video.IVideoFrameStore, Video.DirectoryFrameStore>();
         trainingOptions.ValidateOnStart();
+        spoolOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
+        services.AddSingleton<JobSpool>();
+        services.AddHostedService<SpoolSweeper>();
+        services.AddSingleton<RenderJobValidator>();
+        services.AddSingleton<RenderJobPlanner>();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
         services.AddSingleton<IValidateOptions<FarmTrainingOptions>, FarmTrainingOptionsValidator>();
         services.AddSingleton<DeviceTrainer>();

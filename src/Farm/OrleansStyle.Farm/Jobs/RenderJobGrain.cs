@@ -1,142 +1,246 @@
 using System.Diagnostics;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
-using OrleansStyle.Imaging;
+using Orleans.Serialization;
 using OrleansStyle.Farm.Devices;
-using OrleansStyle.Farm.Models;
+using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Workers;
+using OrleansStyle.Imaging;
 
 namespace OrleansStyle.Farm.Jobs;
 
 /// <summary>
-/// Coordinates one render: validates and plans the job, collects the picture, freezes normalisation statistics
-/// from the thumbnail on one worker, then routes tile windows to the least-loaded workers of the cluster, retrying
-/// failed tiles elsewhere and streaming finished tiles to watchers. Reentrant: it awaits many workers at once and
-/// still answers status, watch and cancel calls. Placed on the submitting silo (the gateway's) so losing a
-/// worker silo never loses the job.
+/// Coordinates one render: accepts the spec (<see cref="RenderJobValidator"/>, <see cref="RenderJobPlanner"/>),
+/// spools the picture as it arrives, freezes normalisation statistics from the thumbnail on one worker, then has the
+/// <see cref="TileScheduler"/> route tile windows to the cluster's workers, spooling each finished tile and streaming
+/// it to watchers (<see cref="JobEventStore"/>). Durable: its bookkeeping (<see cref="RenderJobState"/>) is grain
+/// state and its pixels are in the <see cref="JobSpool"/>, so when its silo dies the next call or its reminder
+/// activates it elsewhere and it continues: finished tiles are not rendered again, in-flight ones are sent again.
+/// Reentrant: it awaits many workers at once and still answers status, watch and cancel calls.
 /// </summary>
 [Reentrant, CoordinatorPlacement]
 public sealed partial class RenderJobGrain(
-    IModelRegistry models,
+    [PersistentState("render", FarmStorage.Jobs)] IPersistentState<RenderJobState> state,
+    RenderJobValidator validator,
+    RenderJobPlanner planner,
+    JobSpool spool,
+    Serializer serializer,
     WorkerDirectory directory,
     IOptions<JobOptions> options,
     FarmMetrics metrics,
-    ILogger<RenderJobGrain> logger) : Grain, IRenderJobGrain
+    ILogger<RenderJobGrain> logger) : Grain, IRenderJobGrain, IRemindable
 {
+    private const string ReminderName = "render-job";
+
+    // Reminders tick at most once a minute; they bring back jobs nobody is watching, and end retention.
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
     private readonly JobOptions _options = options.Value;
-    private readonly List<JobEvent> _events = [];
     private readonly CancellationTokenSource _cancellation = new();
 
     // Its own source, so "the deadline fired" is a fact rather than a comparison of clocks (timers may fire a
     // millisecond before the wall clock reaches the deadline).
     private readonly CancellationTokenSource _deadline = new();
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The activation is going (its silo stops, or it was told to): the work stops without recording an outcome,
+    // and the next activation continues it from the persisted state.
+    private readonly CancellationTokenSource _leaving = new();
+    private StateWriter? _writer;
+    private JobEventStore? _events;
+    private Task? _accepting;
     private RenderJobSpec? _spec;
     private JobTiling? _tiling;
-    private SourceImage? _source;
+    private SpooledSource? _source;
     private RegionMasks? _masks;
-    private JobStatus? _status;
     private Stopwatch? _clock;
     private string? _cancelReason;
     private PlanarImage? _coarse;
-
-    // Masks and style images ride in the spec and in every tile's work: keep them far below Orleans' message cap.
-    private const int MaxInlineBytes = 16 << 20;
+    private bool _running;
+    private DateTimeOffset _lastBand = DateTimeOffset.UtcNow;
 
     private string JobId => this.GetPrimaryKeyString();
 
-    public Task<JobStatus> Submit(RenderJobSpec spec)
-    {
-        if (_status is not null)
-        {
-            // The same id again is the same job, but only for its own caller (ids are chosen by callers) and only for
-            // the same request: another picture or options under a used id would silently get the first result.
-            if (_spec!.Caller != spec.Caller)
-            {
-                throw new InvalidJobException($"The job id {JobId} is taken by another caller: choose another id, or leave it empty.");
-            }
+    private RenderJobState Saved => state.State;
 
-            return _spec.Fingerprint == spec.Fingerprint
-                ? Task.FromResult(_status)
-                : throw new JobIdInUseException(
-                    $"The job id {JobId} already names a different request: choose another id, or send the same request again to re-attach.");
+    private JobStatus? Status
+    {
+        get => Saved.Status;
+        set => Saved.Status = value;
+    }
+
+    private StateWriter Writer => _writer!;
+
+    private JobEventStore Events => _events!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writer = new StateWriter(state.WriteStateAsync, logger, $"Job {JobId}");
+        _events = new JobEventStore(Saved.Finished);
+        if (Status is not { } status)
+        {
+            return;
         }
 
-        Validate(spec);
-        // The devices' announced limits (their memory) decide, within the coordinator's own bound.
-        var tileSize = spec.TileSize > 0 ? spec.TileSize
-            : directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _options.TileSize)
-            : _options.TileSize;
-        var overlap = spec.Overlap > 0 ? spec.Overlap : _options.Overlap;
-        _tiling = new JobTiling(spec.Width, spec.Height, tileSize, Math.Min(overlap, tileSize / 2), _options.ContextMargin);
-        _spec = spec;
-        _source = new SourceImage(spec.Width, spec.Height);
-        _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
-        _status = new JobStatus(JobId, JobState.Receiving, spec.Width, spec.Height, tileSize, _tiling.Layout.Overlap, 0, _tiling.Count)
+        _tiling = RenderJobPlanner.Replan(status, Saved.ContextMargin);
+        Events.Publish(Saved.Finished.Count, status.IsFinished ? status : null);
+        if (status.IsFinished)
+        {
+            return;
+        }
+
+        metrics.Jobs.Add(1, FarmMetrics.StateTag(status.State));
+        try
+        {
+            _spec = serializer.Deserialize<RenderJobSpec>(await spool.ReadAsync(JobId, RenderJobSpoolKeys.Spec, cancellationToken));
+        }
+        catch (SpoolItemMissingException exception)
+        {
+            await FinishAsync(JobState.Failed, $"The job's spooled spec is gone ({exception.Message}); submit it again.");
+            return;
+        }
+
+        _source = new SpooledSource(spool, JobId, status.Width, status.Height, Saved.Bands);
+        _masks = new RegionMasks(_spec!.Regions, status.Width, status.Height);
+        if (status.State == JobState.Running)
+        {
+            Status = status with { Resumptions = status.Resumptions + 1 };
+            LogResumed(logger, JobId, status.TilesDone, status.TilesTotal);
+            Start();
+        }
+    }
+
+    public async Task<JobStatus> Submit(RenderJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (Status is null)
+        {
+            // Reentrant: a second Submit while the first is still spooling joins it, so one id is accepted once.
+            var accepting = _accepting ??= Accept(spec);
+            try
+            {
+                await accepting;
+            }
+            catch
+            {
+                if (ReferenceEquals(_accepting, accepting))
+                {
+                    _accepting = null;
+                }
+
+                throw;
+            }
+        }
+
+        // The same id again is the same job, but only for its own caller (ids are chosen by callers) and only for
+        // the same request: another picture or options under a used id would silently get the first result.
+        if (Status!.Caller != spec.Caller)
+        {
+            throw new InvalidJobException($"The job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+        }
+
+        return Saved.Fingerprint == spec.Fingerprint
+            ? Status
+            : throw new JobIdInUseException(
+                $"The job id {JobId} already names a different request: choose another id, or send the same request again to re-attach.");
+    }
+
+    private async Task Accept(RenderJobSpec spec)
+    {
+        validator.Validate(spec);
+        var tiling = planner.Plan(spec);
+
+        // Anything spooled under this id belongs to no job (its state was never written, or was purged).
+        spool.DeleteJob(JobId);
+        await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Spec, serializer.SerializeToArray(spec));
+        Saved.Fingerprint = spec.Fingerprint;
+        Saved.ContextMargin = tiling.Margin;
+        Status = new JobStatus(JobId, JobState.Receiving, spec.Width, spec.Height, tiling.Layout.TileSize, tiling.Layout.Overlap, 0, tiling.Count)
         {
             Caller = spec.Caller,
         };
-        metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Receiving));
-        LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, _tiling.Count);
-        return Task.FromResult(_status);
-    }
-
-    public Task<JobStatus> AppendSource(SourceBand band)
-    {
-        var status = _status ?? throw new InvalidJobException($"Job {JobId} has not been submitted: submit its spec before sending the picture.");
-        if (status.State != JobState.Receiving)
+        try
         {
-            return Task.FromResult(status); // late or repeated bands change nothing
+            await Writer.WriteAsync();
+        }
+        catch
+        {
+            state.State = new RenderJobState();
+            _events = new JobEventStore(Saved.Finished);
+            throw;
         }
 
-        _source!.Add(band);
-        if (_source.IsComplete)
+        _spec = spec;
+        _tiling = tiling;
+        _source = new SpooledSource(spool, JobId, spec.Width, spec.Height, Saved.Bands);
+        _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
+        _lastBand = DateTimeOffset.UtcNow;
+        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Receiving));
+        LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, tiling.Count);
+    }
+
+    public async Task<JobStatus> AppendSource(SourceBand band)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        var status = Status ?? throw new InvalidJobException($"Job {JobId} has not been submitted: submit its spec before sending the picture.");
+        if (status.State != JobState.Receiving)
         {
+            return status; // late or repeated bands change nothing
+        }
+
+        _lastBand = DateTimeOffset.UtcNow;
+        if (await _source!.AddAsync(band))
+        {
+            await Writer.WriteAsync(); // an acknowledged band is durable
+        }
+
+        if (_source.IsComplete && Status!.State == JobState.Receiving)
+        {
+            Status = Status with { State = JobState.Running };
+            metrics.Jobs.Add(-1, FarmMetrics.StateTag(JobState.Receiving));
+            metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Running));
+            await Writer.WriteAsync();
             Start();
         }
 
-        return Task.FromResult(_status!);
+        return Status!;
     }
 
-    public Task<JobStatus> GetStatus() => Task.FromResult(_status ?? throw new InvalidJobException($"There is no job {JobId}."));
+    public Task<JobStatus> GetStatus() => Task.FromResult(Status ?? throw NoJob());
 
     public async IAsyncEnumerable<JobEvent> Watch(int fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (_status is null)
+        if (Status is null)
         {
-            throw new InvalidJobException($"There is no job {JobId}.");
+            throw NoJob();
         }
 
-        for (var next = Math.Max(0, fromSequence); ;)
+        if (Saved.Collected)
         {
-            var changed = _changed.Task;
-            while (next < _events.Count)
-            {
-                var item = _events[next++];
-                yield return item;
-                if (item is JobFinished)
-                {
-                    yield break;
-                }
-            }
+            throw new InvalidJobException($"The result of job {JobId} was already collected and its tiles deleted; render it again.");
+        }
 
-            await changed.WaitAsync(cancellationToken);
+        await foreach (var item in Events.Read(fromSequence, LoadTileAsync, cancellationToken))
+        {
+            yield return item;
         }
     }
 
-    public Task<JobStatus> Cancel(string reason)
+    public async Task<JobStatus> Cancel(string reason)
     {
-        if (_status is { IsFinished: false })
+        if (Status is { IsFinished: false })
         {
             _cancelReason = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason;
-            if (_status.State == JobState.Receiving)
+            if (!_running)
             {
-                Finish(JobState.Cancelled, _cancelReason);
+                await FinishAsync(JobState.Cancelled, _cancelReason);
             }
             else
             {
@@ -144,117 +248,52 @@ public sealed partial class RenderJobGrain(
             }
         }
 
-        return GetStatus();
+        return await GetStatus();
     }
 
-    private void Validate(RenderJobSpec spec)
+    public async Task Collected()
     {
-        var problems = new List<string>();
-        if (spec.Width < 1 || spec.Height < 1 || (long)spec.Width * spec.Height > _options.MaxPixels)
+        if (Status is { IsFinished: true } && !Saved.Collected)
         {
-            problems.Add($"The picture is {spec.Width}×{spec.Height}: give a positive size of at most {_options.MaxPixels} pixels.");
-        }
-        else if (RenderJobSpec.ShapeProblem(spec.Width, spec.Height) is { } shape)
-        {
-            throw new InvalidJobException(char.ToUpperInvariant(shape[0]) + shape[1..]); // the thumbnail checks below would only restate it
-        }
-
-        if (spec.Method == RenderMethod.Optimize)
-        {
-            if (spec.Regions.SelectMany(r => r.Styles).Any(s => s.Image is null))
-            {
-                problems.Add("Optimisation jobs need every style as an image.");
-            }
-        }
-        else if (!models.Contains(spec.Model))
-        {
-            throw new ModelNotFoundException($"No model '{spec.Model}'. Known models: {string.Join(", ", models.Names())}.");
-        }
-
-        if (spec.Regions.IsDefaultOrEmpty)
-        {
-            problems.Add("Give at least one region with a style.");
-        }
-        else
-        {
-            for (var r = 0; r < spec.Regions.Length; r++)
-            {
-                var region = spec.Regions[r];
-                if (region.Styles.IsDefaultOrEmpty || region.Styles.Any(s => !float.IsFinite(s.Weight) || s.Weight < 0) || !(region.Styles.Sum(s => s.Weight) > 0))
-                {
-                    problems.Add($"Region {r}: give at least one style, with finite non-negative weights that are not all zero.");
-                }
-
-                if (region.Mask is { } mask)
-                {
-                    problems.AddRange(mask.Validate($"Region {r}'s mask"));
-                    if (mask.ByteCount > MaxInlineBytes)
-                    {
-                        problems.Add($"Region {r}'s mask is {mask.Width}×{mask.Height}: send masks of at most {MaxInlineBytes >> 20} MiB (a lower resolution is scaled to each tile).");
-                    }
-
-                    if (mask.Channels != 1)
-                    {
-                        problems.Add($"Region {r}'s mask has {mask.Channels} channels: masks are one grey channel.");
-                    }
-                    else if (!SameAspect(mask.Width, mask.Height, spec.Width, spec.Height))
-                    {
-                        problems.Add($"Region {r}'s mask is {mask.Width}×{mask.Height} but the picture is {spec.Width}×{spec.Height}: a mask needs the picture's aspect ratio.");
-                    }
-                }
-
-                foreach (var style in region.Styles.Where(s => s.Image is not null))
-                {
-                    problems.AddRange(style.Image!.Validate($"Style image '{style.Name}'"));
-                    if (style.Image.ByteCount > MaxInlineBytes)
-                    {
-                        problems.Add($"Style image '{style.Name}' is {style.Image.Width}×{style.Image.Height}: send style images of at most {MaxInlineBytes >> 20} MiB.");
-                    }
-
-                }
-            }
-        }
-
-        problems.AddRange(spec.Thumbnail.Validate("The thumbnail"));
-        if (spec.Thumbnail.ByteCount > MaxInlineBytes)
-        {
-            problems.Add($"The thumbnail is {spec.Thumbnail.Width}×{spec.Thumbnail.Height}: a long side of {RenderJobSpec.StatisticsSize} is plenty.");
-        }
-
-        if (spec.Thumbnail.Channels != 3 || !SameAspect(spec.Thumbnail.Width, spec.Thumbnail.Height, spec.Width, spec.Height))
-        {
-            problems.Add($"The thumbnail is {spec.Thumbnail.Width}×{spec.Thumbnail.Height}×{spec.Thumbnail.Channels}: it must be RGB with the picture's aspect ratio.");
-        }
-
-        if (spec.Color == ColorControlMode.MatchContentColors)
-        {
-            problems.Add("MatchContentColors is not applied per tile: recolour the style images to the content before submitting (the farm client does) and send Style.");
-        }
-
-        if (!float.IsFinite(spec.Alpha) || spec.Alpha is < 0 or > 1)
-        {
-            problems.Add($"Alpha is {spec.Alpha}: use 0 (content) to 1 (full style).");
-        }
-
-        if (spec.TileSize is < 0 or (> 0 and < 64) || spec.Overlap < 0)
-        {
-            problems.Add($"Tile size {spec.TileSize} / overlap {spec.Overlap}: use 0 (automatic) or a tile of at least 64 pixels and a non-negative overlap.");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new InvalidJobException(string.Join(" ", problems));
+            spool.DeleteJob(JobId);
+            Saved.Collected = true;
+            await Writer.WriteAsync();
+            LogCollected(logger, JobId);
         }
     }
 
-    private static bool SameAspect(int width, int height, int pictureWidth, int pictureHeight) =>
-        Math.Abs(((double)width / height) - ((double)pictureWidth / pictureHeight)) <= 0.02 * ((double)pictureWidth / pictureHeight) + (1.0 / height);
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (Status is null || (Saved.FinishedAt is { } finished && now - finished >= _options.KeepFinishedJobsFor))
+        {
+            await PurgeAsync();
+        }
+        else if (Status.State == JobState.Receiving && now - _lastBand >= _options.KeepFinishedJobsFor)
+        {
+            await Cancel("the picture stopped arriving");
+        }
+
+        // A running job was resumed by this activation itself (OnActivateAsync): the reminder's call is what woke it.
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _leaving.CancelAsync();
+
+        // An upload abandoned half-way never finishes: it leaves the count of unfinished jobs with its activation.
+        if (Status is { IsFinished: false } unfinished)
+        {
+            metrics.Jobs.Add(-1, FarmMetrics.StateTag(unfinished.State));
+            LogLeaving(logger, JobId, unfinished.TilesDone, unfinished.TilesTotal, reason.Description);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     private void Start()
     {
-        _status = _status! with { State = JobState.Running };
-        metrics.Jobs.Add(-1, FarmMetrics.StateTag(JobState.Receiving));
-        metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Running));
+        _running = true;
         _clock = Stopwatch.StartNew();
         if (_spec!.Deadline is { } deadline)
         {
@@ -268,16 +307,16 @@ public sealed partial class RenderJobGrain(
 
     private async Task RunAsync()
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, _deadline.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, _deadline.Token, _leaving.Token);
         var token = linked.Token;
         try
         {
             if (_spec!.Method == RenderMethod.Optimize)
             {
-                _coarse = (await RenderCoarseAsync(token)).ToPlanar();
+                _coarse = await CoarseAsync(token);
                 if (_coarse.Width == _spec.Width && _coarse.Height == _spec.Height)
                 {
-                    RecordCoarseAsFinal(); // the picture fit the coarse pass: it already is the full-resolution result
+                    await RecordCoarseAsFinalAsync(); // the picture fit the coarse pass: it already is the full-resolution result
                 }
                 else
                 {
@@ -286,37 +325,59 @@ public sealed partial class RenderJobGrain(
             }
             else
             {
-                await RenderTilesAsync(await CaptureStatisticsAsync(token), token);
+                await RenderTilesAsync(await StatisticsAsync(token), token);
             }
 
-            _source = null; // the picture is no longer needed; finished tiles stay for watchers
-            Finish(JobState.Completed, null);
+            await FinishAsync(JobState.Completed, null);
+        }
+        catch (Exception) when (_leaving.IsCancellationRequested)
+        {
+            // Persisted as it stands; the next activation continues.
         }
         catch (Exception) when (_cancelReason is not null && token.IsCancellationRequested)
         {
-            Finish(JobState.Cancelled, _cancelReason);
+            await FinishAsync(JobState.Cancelled, _cancelReason);
         }
         catch (Exception) when (DeadlinePassed)
         {
             // Workers enforce the deadline too, so a tile may be cancelled a moment before this grain's own timer.
-            _status = _status! with { DeadlinePassed = true };
-            Finish(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {_status.TilesDone} of {_status.TilesTotal} tiles done.");
+            Status = Status! with { DeadlinePassed = true };
+            await FinishAsync(JobState.Failed, $"The deadline {_spec!.Deadline:O} passed with {Status.TilesDone} of {Status.TilesTotal} tiles done.");
         }
         catch (Exception exception)
         {
             LogFailed(logger, exception, JobId);
-            Finish(JobState.Failed, exception.Message);
+            await FinishAsync(JobState.Failed, exception.Message);
         }
         finally
         {
-            // Finished tiles stay for watchers that re-attach, then the activation may go.
-            DelayDeactivation(_options.KeepFinishedJobsFor);
+            _coarse = null;
+            if (!_leaving.IsCancellationRequested)
+            {
+                // Finished tiles stay for watchers that re-attach, then the activation may go (the spool keeps them).
+                DelayDeactivation(_options.KeepFinishedJobsFor);
+            }
         }
     }
 
-    /// <summary>Optimisation, coarse pass: the whole picture at thumbnail size (with its pyramid) on one worker.</summary>
-    private async Task<PixelBuffer> RenderCoarseAsync(CancellationToken token)
+    private TileScheduler Scheduler() => new(directory, GrainFactory, _options)
     {
+        OnRetry = (tile, worker, attempt, exception) =>
+        {
+            Status = Status! with { Retries = Status.Retries + 1 };
+            LogTileRetry(logger, JobId, tile, worker.Key, attempt, exception.Message);
+        },
+    };
+
+    /// <summary>Optimisation, coarse pass: the whole picture at thumbnail size (with its pyramid) on one worker; spooled once.</summary>
+    private async Task<PlanarImage> CoarseAsync(CancellationToken token)
+    {
+        if (Saved.CoarseWidth > 0)
+        {
+            var spooled = await spool.ReadAsync(JobId, RenderJobSpoolKeys.Coarse, token);
+            return new PixelBuffer(Saved.CoarseWidth, Saved.CoarseHeight, 3, spooled).ToPlanar();
+        }
+
         var spec = _spec!;
         var thumbnailLongSide = Math.Max(spec.Thumbnail.Width, spec.Thumbnail.Height);
         var work = new TileWork(JobId, -1, spec.Model, spec.Thumbnail, spec.Regions, null)
@@ -329,28 +390,26 @@ public sealed partial class RenderJobGrain(
             Seed = spec.Seed,
             StyleSize = Math.Max(16, (int)Math.Round(OptimizationStyleSize() * (double)thumbnailLongSide / Math.Max(spec.Width, spec.Height))),
         };
-        var router = new TileRouter(_options);
-        for (var attempt = 1; ; attempt++)
+        var pixels = (await Scheduler().RunOneAsync((worker, ct) => worker.Optimize(work, ct), e => IsRetryable(e, token), token)).Pixels;
+        if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Coarse, pixels.Data, token))
         {
-            var worker = router.Pick(directory.ActiveWorkers())
-                ?? throw new InvalidOperationException("No device workers are available in the cluster: start a silo with a device.");
-            try
-            {
-                return (await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).Optimize(work, token)).Pixels;
-            }
-            catch (Exception exception) when (IsRetryable(exception, token) && attempt < _options.MaxAttemptsPerTile)
-            {
-                router.Failed(worker);
-            }
+            pixels = pixels with { Data = await spool.ReadAsync(JobId, RenderJobSpoolKeys.Coarse, token) }; // an earlier activation's pass stands
         }
+
+        Saved.CoarseWidth = pixels.Width;
+        Saved.CoarseHeight = pixels.Height;
+        await Writer.WriteAsync();
+        return pixels.ToPlanar();
     }
 
-    private void RecordCoarseAsFinal()
+    private async Task RecordCoarseAsFinalAsync()
     {
         for (var tile = 0; tile < _tiling!.Count; tile++)
         {
-            var window = _tiling.Window(tile);
-            Record(tile, new TileResult(tile, RegionMasks.Cut(_coarse!, window, _spec!.Width, _spec.Height).ToPixelBuffer(), 1, 0, TimeSpan.Zero));
+            if (!Events.Contains(tile))
+            {
+                await RecordAsync(tile, RegionMasks.Cut(_coarse!, _tiling.Window(tile), _spec!.Width, _spec.Height).ToPixelBuffer());
+            }
         }
     }
 
@@ -358,7 +417,8 @@ public sealed partial class RenderJobGrain(
         ? _spec.StyleSize
         : Math.Min(Math.Max(_spec.Width, _spec.Height), RenderJobSpec.MaxOptimizationStyleSize);
 
-    private async Task<FrozenStatistics?> CaptureStatisticsAsync(CancellationToken token)
+    /// <summary>The statistics every tile is normalised with: captured once, spooled, and reused by a resumed job.</summary>
+    private async Task<FrozenStatistics?> StatisticsAsync(CancellationToken token)
     {
         var spec = _spec!;
         if (_tiling!.Count == 1 && spec.Thumbnail.Width == spec.Width && spec.Thumbnail.Height == spec.Height)
@@ -367,109 +427,79 @@ public sealed partial class RenderJobGrain(
         }
 
         // Otherwise even a single tile takes the thumbnail's statistics, so the result does not depend on the tile size.
+        if (Saved.StatisticsSpooled)
+        {
+            return serializer.Deserialize<FrozenStatistics>(await spool.ReadAsync(JobId, RenderJobSpoolKeys.Statistics, token));
+        }
 
         var work = new StatisticsWork(JobId, spec.Model, spec.Thumbnail, spec.Regions, spec.Color) { StyleSize = spec.StyleSize, Alpha = spec.Alpha, KeepDecoderColors = spec.KeepDecoderColors };
-        var router = new TileRouter(_options);
-        for (var attempt = 1; ; attempt++)
+        var statistics = await Scheduler().RunOneAsync((worker, ct) => worker.CaptureStatistics(work, ct), e => IsRetryable(e, token), token);
+        if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Statistics, serializer.SerializeToArray(statistics), token))
         {
-            var worker = router.Pick(directory.ActiveWorkers())
-                ?? throw new InvalidOperationException("No device workers are available in the cluster: start a silo with a device.");
-            try
-            {
-                return await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).CaptureStatistics(work, token);
-            }
-            catch (Exception exception) when (IsRetryable(exception, token) && attempt < _options.MaxAttemptsPerTile)
-            {
-                router.Failed(worker);
-            }
+            statistics = serializer.Deserialize<FrozenStatistics>(await spool.ReadAsync(JobId, RenderJobSpoolKeys.Statistics, token));
         }
+
+        Saved.StatisticsSpooled = true;
+        await Writer.WriteAsync();
+        return statistics;
     }
 
     private async Task RenderTilesAsync(FrozenStatistics? statistics, CancellationToken token)
     {
-        var spec = _spec!;
         var tiling = _tiling!;
-        var router = new TileRouter(_options);
-        var pending = new Queue<int>(Enumerable.Range(0, tiling.Count));
-        var attempts = new int[tiling.Count];
-        var inFlight = new Dictionary<Task<TileResult>, (int Tile, WorkerAddress Worker)>();
-        while (pending.Count > 0 || inFlight.Count > 0)
+
+        // Tiles an earlier activation spooled but did not live to record are finished: spooled items are whole.
+        for (var tile = 0; tile < tiling.Count; tile++)
         {
-            token.ThrowIfCancellationRequested();
-            var workers = directory.ActiveWorkers();
-            while (pending.Count > 0 && router.Pick(workers) is { } worker)
+            if (!Events.Contains(tile) && spool.Exists(JobId, RenderJobSpoolKeys.Tile(tile)))
             {
-                var tile = pending.Dequeue();
-                attempts[tile]++;
-                var window = tiling.Window(tile);
-                var work = new TileWork(JobId, tile, spec.Model, _source!.Crop(window), _masks!.ForWindow(window), statistics)
-                {
-                    Alpha = spec.Alpha,
-                    Color = spec.Color,
-                    Deadline = spec.Deadline,
-                    StyleSize = spec.StyleSize,
-                    KeepDecoderColors = spec.KeepDecoderColors,
-                };
-                if (spec.Method == RenderMethod.Optimize)
-                {
-                    // Refine at full resolution from the coarse result, against the picture's style size.
-                    work = work with
-                    {
-                        Method = RenderMethod.Optimize,
-                        Init = RegionMasks.Cut(_coarse!, window, spec.Width, spec.Height).ToPixelBuffer(),
-                        Iterations = spec.RefineIterations > 0 ? spec.RefineIterations : 100,
-                        Seed = spec.Seed,
-                        StyleSize = OptimizationStyleSize(),
-                    };
-                }
-
-                var target = GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key);
-                inFlight[work.Method == RenderMethod.Optimize ? target.Optimize(work, token) : target.Render(work, token)] = (tile, worker);
-                router.Started(worker);
-            }
-
-            if (inFlight.Count == 0)
-            {
-                if (!router.AnyUsable(workers))
-                {
-                    throw new InvalidOperationException(
-                        $"No usable device workers: {workers.Count} active, {router.BlockedCount} blocked after repeated failures; {pending.Count} tiles left.");
-                }
-
-                await Task.Delay(_options.OverloadBackoff, token); // every worker is busy or backing off
-                continue;
-            }
-
-            var done = await Task.WhenAny(inFlight.Keys);
-            var (index, from) = inFlight[done];
-            inFlight.Remove(done);
-            router.Finished(from);
-            try
-            {
-                var result = await done;
-                router.Succeeded(from, result.QueueDepth);
-                Record(index, result);
-            }
-            catch (DeviceOverloadedException)
-            {
-                attempts[index]--; // refused, not failed: it never ran
-                router.Overloaded(from);
-                pending.Enqueue(index);
-            }
-            catch (Exception exception) when (IsRetryable(exception, token))
-            {
-                router.Failed(from);
-                _status = _status! with { Retries = _status.Retries + 1 };
-                LogTileRetry(logger, JobId, index, from.Key, attempts[index], exception.Message);
-                if (attempts[index] >= _options.MaxAttemptsPerTile)
-                {
-                    throw new InvalidOperationException($"Tile {index} failed {attempts[index]} times; the last error: {exception.Message}", exception);
-                }
-
-                pending.Enqueue(index);
+                await RecordSpooledAsync(tile, await spool.ReadAsync(JobId, RenderJobSpoolKeys.Tile(tile), token));
             }
         }
+
+        var left = Enumerable.Range(0, tiling.Count).Where(t => !Events.Contains(t)).ToList();
+        await Scheduler().RunAsync(
+            left,
+            async (tile, worker, ct) =>
+            {
+                var work = await TileWorkAsync(tile, statistics, ct);
+                return await (work.Method == RenderMethod.Optimize ? worker.Optimize(work, ct) : worker.Render(work, ct));
+            },
+            (tile, result) => RecordAsync(tile, result.Pixels),
+            e => IsRetryable(e, token),
+            token);
     }
+
+    private async Task<TileWork> TileWorkAsync(int tile, FrozenStatistics? statistics, CancellationToken token)
+    {
+        var spec = _spec!;
+        var window = _tiling!.Window(tile);
+        var work = new TileWork(JobId, tile, spec.Model, await _source!.CropAsync(window, token), _masks!.ForWindow(window), statistics)
+        {
+            Alpha = spec.Alpha,
+            Color = spec.Color,
+            Deadline = spec.Deadline,
+            StyleSize = spec.StyleSize,
+            KeepDecoderColors = spec.KeepDecoderColors,
+        };
+        if (spec.Method == RenderMethod.Optimize)
+        {
+            // Refine at full resolution from the coarse result, against the picture's style size.
+            work = work with
+            {
+                Method = RenderMethod.Optimize,
+                Init = RegionMasks.Cut(_coarse!, window, spec.Width, spec.Height).ToPixelBuffer(),
+                Iterations = spec.RefineIterations > 0 ? spec.RefineIterations : 100,
+                Seed = spec.Seed,
+                StyleSize = OptimizationStyleSize(),
+            };
+        }
+
+        return work;
+    }
+
+    private JobNotFoundException NoJob() =>
+        new($"There is no job {JobId} on the farm: it was never submitted, or its result was collected and kept for {_options.KeepFinishedJobsFor.TotalMinutes:F0} minutes.");
 
     private bool DeadlinePassed =>
         _deadline.IsCancellationRequested || (_spec?.Deadline is { } deadline && DateTimeOffset.UtcNow >= deadline);
@@ -478,53 +508,87 @@ public sealed partial class RenderJobGrain(
     private bool IsRetryable(Exception exception, CancellationToken token) =>
         !token.IsCancellationRequested && !DeadlinePassed && exception is not (InvalidJobException or ModelNotFoundException or ArgumentException);
 
-    private void Record(int tile, TileResult result)
+    /// <summary>Spools a rendered window's tile (the first writer of a tile wins: a tile rendered twice is written once) and records it.</summary>
+    private async Task RecordAsync(int tile, PixelBuffer window)
     {
         var keep = _tiling!.Keep(tile);
-        var pixels = keep.Width == result.Pixels.Width && keep.Height == result.Pixels.Height
-            ? result.Pixels
-            : result.Pixels.Crop(keep);
-        var done = _status!.TilesDone + 1;
+        var pixels = keep.Width == window.Width && keep.Height == window.Height ? window : window.Crop(keep);
+        var data = pixels.Data;
+        if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Tile(tile), data))
+        {
+            data = await spool.ReadAsync(JobId, RenderJobSpoolKeys.Tile(tile));
+        }
+
+        await RecordSpooledAsync(tile, data);
+    }
+
+    private async Task RecordSpooledAsync(int tile, byte[] data)
+    {
+        if (!Events.Add(new FinishedTile(tile, XxHash64.HashToUInt64(data))))
+        {
+            return;
+        }
+
+        var done = Events.Count;
         var elapsed = _clock!.Elapsed;
-        _status = _status with { TilesDone = done, Eta = elapsed / done * (_status.TilesTotal - done) };
-        var rect = _tiling.Layout.Tiles[tile].ToRect();
-        Publish(new TileRendered(_events.Count, tile, rect, pixels, _status));
+        Status = Status! with { TilesDone = done, Eta = elapsed / done * (Status.TilesTotal - done) };
+        await Writer.WriteAsync();
+        Events.Publish(done, null);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    private async Task<TileRendered> LoadTileAsync(int sequence, FinishedTile finished, CancellationToken cancellationToken)
     {
-        // An upload abandoned half-way never finishes: it leaves the count of unfinished jobs with its activation.
-        if (_status is { IsFinished: false } unfinished)
+        var rect = _tiling!.Layout.Tiles[finished.Tile].ToRect();
+        var data = await spool.ReadAsync(JobId, RenderJobSpoolKeys.Tile(finished.Tile), cancellationToken);
+        return new TileRendered(sequence, finished.Tile, rect, new PixelBuffer(rect.Width, rect.Height, 3, data),
+            Status! with { State = JobState.Running, TilesDone = sequence + 1, Error = null });
+    }
+
+    private async Task FinishAsync(JobState outcome, string? error)
+    {
+        if (!Status!.IsFinished)
         {
-            metrics.Jobs.Add(-1, FarmMetrics.StateTag(unfinished.State));
+            metrics.Jobs.Add(-1, FarmMetrics.StateTag(Status.State));
+            metrics.JobsFinished.Add(1, FarmMetrics.StateTag(outcome));
         }
 
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        Status = Status with { State = outcome, Error = error, Eta = null };
+        Saved.FinishedAt = DateTimeOffset.UtcNow;
+        LogFinished(logger, JobId, outcome, Status.TilesDone, Status.TilesTotal, _clock?.Elapsed.TotalSeconds ?? 0, error);
+        try
+        {
+            await Writer.WriteAsync();
+        }
+        finally
+        {
+            Events.Publish(Events.Count, Status);
+        }
     }
 
-    private void Finish(JobState state, string? error)
+    /// <summary>Retention is over: the spool, the reminder and the state go, and with them the job id.</summary>
+    private async Task PurgeAsync()
     {
-        if (!_status!.IsFinished)
+        spool.DeleteJob(JobId);
+        if (await this.GetReminder(ReminderName) is { } reminder)
         {
-            metrics.Jobs.Add(-1, FarmMetrics.StateTag(_status.State));
-            metrics.JobsFinished.Add(1, FarmMetrics.StateTag(state));
+            await this.UnregisterReminder(reminder);
         }
 
-        _status = _status! with { State = state, Error = error, Eta = null };
-        LogFinished(logger, JobId, state, _status.TilesDone, _status.TilesTotal, _clock?.Elapsed.TotalSeconds ?? 0, error);
-        Publish(new JobFinished(_events.Count, _status));
-    }
-
-    private void Publish(JobEvent item)
-    {
-        _events.Add(item);
-        var changed = _changed;
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        changed.TrySetResult();
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: model {Model}, {Width}×{Height}, {Tiles} tiles")]
     private static partial void LogSubmitted(ILogger logger, string jobId, string model, int width, int height, int tiles);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} resumed from its state: {Done}/{Total} tiles already done")]
+    private static partial void LogResumed(ILogger logger, string jobId, int done, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} leaves this silo at {Done}/{Total} tiles ({Reason}); its next activation continues it")]
+    private static partial void LogLeaving(ILogger logger, string jobId, int done, int total, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: result collected, spool emptied")]
+    private static partial void LogCollected(ILogger logger, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: tile {Tile} failed on {Worker} (attempt {Attempt}): {Reason}")]
     private static partial void LogTileRetry(ILogger logger, string jobId, int tile, string worker, int attempt, string reason);

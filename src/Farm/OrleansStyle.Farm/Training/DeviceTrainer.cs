@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Workers;
 using OrleansStyle.Neural.Features;
 using OrleansStyle.Neural.FeedForward;
@@ -16,13 +17,16 @@ namespace OrleansStyle.Farm.Training;
 /// <summary>
 /// Runs this silo's training jobs. Every piece of Torch work — loading, each slice of steps, saving — is an
 /// exclusive item on the device's queue, so training shares the device with rendering instead of blocking it,
-/// and no grain thread ever waits on a step. Progress goes to the job's coordinator grain.
+/// and no grain thread ever waits on a step. Progress goes to the job's coordinator grain. Every
+/// <see cref="FarmTrainingOptions.CheckpointEvery"/> steps the run writes a checkpoint to the job's spool; a run that
+/// finds one there (its previous device was lost) continues from it, step for step as if never interrupted.
 /// </summary>
 public sealed partial class DeviceTrainer(
     DeviceServices devices,
     IGrainFactory grains,
     IOptions<FarmTrainingOptions> options,
     IOptions<ModelRegistryOptions> models,
+    JobSpool spool,
     ILogger<DeviceTrainer> logger) : IDisposable
 {
     private static readonly TimeSpan OverloadBackoff = TimeSpan.FromMilliseconds(200);
@@ -33,7 +37,7 @@ public sealed partial class DeviceTrainer(
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Checks what can be checked at once (the caller hears it as the call's exception), then trains in the background.</summary>
-    public void Start(string jobId, TrainingSpec spec, DeviceDescriptor device)
+    public void Start(string jobId, TrainingSpec spec, DeviceDescriptor device, string worker)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(device);
@@ -49,7 +53,7 @@ public sealed partial class DeviceTrainer(
             throw new DeviceOverloadedException($"Device {device.Id} already trains {_options.MaxJobsPerDevice} job(s); retry later or on another device.");
         }
 
-        var run = new Run(device.Id, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+        var run = new Run(device.Id, worker, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
         if (!_runs.TryAdd(jobId, run))
         {
             return; // already training this job here
@@ -94,9 +98,12 @@ public sealed partial class DeviceTrainer(
         var last = new TrainingLosses(0, 0, 0, 0, 0);
         try
         {
-            (trainer, lossNetwork) = await OnDevice(queue, _ => Create(spec, device, contentDirectory), token);
-            LogStarted(logger, jobId, device.Id, spec.ModelName, trainer.Options.Steps);
-            await coordinator.Report(new TrainingReport(TrainingState.Running, 0, 0, 0, 0, 0));
+            var spoolId = TrainingSpool.JobId(jobId);
+            var checkpoint = LatestCheckpoint(spoolId);
+            (trainer, lossNetwork) = await OnDevice(queue, _ => Create(spec, device, contentDirectory, checkpoint is null ? null : spool.PathOf(spoolId, checkpoint)), token);
+            LogStarted(logger, jobId, device.Id, spec.ModelName, trainer.Options.Steps, trainer.Step);
+            await coordinator.Report(new TrainingReport(TrainingState.Running, trainer.Step, 0, 0, 0, 0) { Worker = run.Worker, CheckpointStep = trainer.Step });
+            var checkpointed = trainer.Step;
 
             var clock = Stopwatch.StartNew();
             var reported = Stopwatch.StartNew();
@@ -116,10 +123,16 @@ public sealed partial class DeviceTrainer(
                     return losses;
                 }, token);
                 token.ThrowIfCancellationRequested();
-                if (reported.Elapsed >= _options.ReportInterval && trainer.Step < steps)
+                var checkpointStep = 0;
+                if (_options.CheckpointEvery > 0 && trainer.Step - checkpointed >= _options.CheckpointEvery && trainer.Step < steps)
+                {
+                    checkpointStep = checkpointed = await CheckpointAsync(spoolId, queue, current, token);
+                }
+
+                if ((checkpointStep > 0 || reported.Elapsed >= _options.ReportInterval) && trainer.Step < steps)
                 {
                     reported.Restart();
-                    await coordinator.Report(Report(TrainingState.Running, last, trainer.Step / clock.Elapsed.TotalSeconds));
+                    await coordinator.Report(Report(TrainingState.Running, last, trainer.Step / clock.Elapsed.TotalSeconds) with { Worker = run.Worker, CheckpointStep = checkpointStep });
                 }
             }
 
@@ -144,16 +157,18 @@ public sealed partial class DeviceTrainer(
                 return true;
             }, token);
             LogFinished(logger, jobId, path, clock.Elapsed.TotalSeconds);
-            await coordinator.Report(Report(TrainingState.Completed, last, steps / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
+            await coordinator.Report(Report(TrainingState.Completed, last, steps / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)) with { Worker = run.Worker });
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            await ReportQuietly(coordinator, Report(TrainingState.Cancelled, last, 0, _stopping.IsCancellationRequested ? "the silo is shutting down" : "cancelled"));
+            // A silo that stops hands the run back (its coordinator places it again, from the last checkpoint).
+            await ReportQuietly(coordinator, Report(TrainingState.Cancelled, last, 0, _stopping.IsCancellationRequested ? "the silo is shutting down" : "cancelled")
+                with { Worker = run.Worker, Interrupted = _stopping.IsCancellationRequested });
         }
         catch (Exception exception)
         {
             LogFailed(logger, exception, jobId);
-            await ReportQuietly(coordinator, Report(TrainingState.Failed, last, 0, exception.Message));
+            await ReportQuietly(coordinator, Report(TrainingState.Failed, last, 0, exception.Message) with { Worker = run.Worker });
         }
         finally
         {
@@ -164,7 +179,33 @@ public sealed partial class DeviceTrainer(
         }
     }
 
-    private static (FeedForwardTrainer Trainer, FeatureNetwork LossNetwork) Create(TrainingSpec spec, DeviceDescriptor device, string contentDirectory)
+    /// <summary>The newest checkpoint of the job in the spool, if any.</summary>
+    private string? LatestCheckpoint(string jobId) =>
+        spool.Keys(jobId).Where(k => k.StartsWith(CheckpointPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).LastOrDefault();
+
+    private const string CheckpointPrefix = "checkpoint-";
+
+    /// <summary>Writes a checkpoint on the device's queue (weights and Adam's state are device tensors), then drops older ones.</summary>
+    private async Task<int> CheckpointAsync(string jobId, DeviceQueue queue, FeedForwardTrainer trainer, CancellationToken token)
+    {
+        var temporary = spool.NewTemporaryPath(jobId);
+        var step = await OnDevice(queue, _ =>
+        {
+            trainer.SaveCheckpoint(temporary);
+            return trainer.Step;
+        }, token);
+        var key = CheckpointPrefix + step.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        spool.TryMoveIn(jobId, key, temporary);
+        foreach (var older in spool.Keys(jobId).Where(k => k.StartsWith(CheckpointPrefix, StringComparison.Ordinal) && string.CompareOrdinal(k, key) < 0))
+        {
+            spool.Delete(jobId, older);
+        }
+
+        LogCheckpoint(logger, jobId, step);
+        return step;
+    }
+
+    private static (FeedForwardTrainer Trainer, FeatureNetwork LossNetwork) Create(TrainingSpec spec, DeviceDescriptor device, string contentDirectory, string? checkpoint)
     {
         var kind = spec.Kind switch
         {
@@ -197,7 +238,9 @@ public sealed partial class DeviceTrainer(
         try
         {
             lossNetwork.to(torchDevice);
-            return (FeedForwardTrainer.Create(lossNetwork, trainingOptions, content, styles, device: torchDevice), lossNetwork);
+            return (checkpoint is null
+                ? FeedForwardTrainer.Create(lossNetwork, trainingOptions, content, styles, device: torchDevice)
+                : FeedForwardTrainer.Resume(checkpoint, lossNetwork, content, styles, torchDevice), lossNetwork);
         }
         catch
         {
@@ -237,8 +280,11 @@ public sealed partial class DeviceTrainer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} started on {Device}: model {Model}, {Steps} steps")]
-    private static partial void LogStarted(ILogger logger, string jobId, string device, string model, int steps);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} started on {Device}: model {Model}, {Steps} steps, from step {From}")]
+    private static partial void LogStarted(ILogger logger, string jobId, string device, string model, int steps, int from);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Training job {JobId}: checkpoint at step {Step}")]
+    private static partial void LogCheckpoint(ILogger logger, string jobId, int step);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} wrote {Path} after {Seconds:F0} s")]
     private static partial void LogFinished(ILogger logger, string jobId, string path, double seconds);
@@ -249,7 +295,7 @@ public sealed partial class DeviceTrainer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the end of training job {JobId} to its coordinator")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string jobId);
 
-    private sealed record Run(string Device, CancellationTokenSource Cancellation)
+    private sealed record Run(string Device, string Worker, CancellationTokenSource Cancellation)
     {
         /// <summary>The model is being written; guarded by locking the run.</summary>
         public bool Saving { get; set; }

@@ -14,6 +14,12 @@ public sealed class FarmTrainingOptions
     /// <summary>How often a running job reports its step and losses to its coordinator.</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Optimiser steps between checkpoints in the job's spool (weights, Adam's state, the step): a run whose device
+    /// or silo is lost continues from the last one on another device. 0 = no checkpoints (a lost run starts over).
+    /// </summary>
+    public int CheckpointEvery { get; set; } = 500;
+
     /// <summary>Training jobs one device runs at once (each holds a network, its optimiser state and the data).</summary>
     public int MaxJobsPerDevice { get; set; } = 1;
 }

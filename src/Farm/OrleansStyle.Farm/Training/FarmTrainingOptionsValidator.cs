@@ -23,6 +23,11 @@ public sealed class FarmTrainingOptionsValidator : IValidateOptions<FarmTraining
             problems.Add($"{FarmTrainingOptions.Section}:ReportInterval must be positive, e.g. 00:00:01.");
         }
 
+        if (options.CheckpointEvery < 0)
+        {
+            problems.Add($"{FarmTrainingOptions.Section}:CheckpointEvery is {options.CheckpointEvery}: use 0 (no checkpoints) or the steps between checkpoints, e.g. 500.");
+        }
+
         if (options.MaxJobsPerDevice < 1)
         {
             problems.Add($"{FarmTrainingOptions.Section}:MaxJobsPerDevice must be at least 1.");

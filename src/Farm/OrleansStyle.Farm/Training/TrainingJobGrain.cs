@@ -1,10 +1,15 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using Orleans.Serialization;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Hosting;
+using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Workers;
 
 namespace OrleansStyle.Farm.Training;
@@ -12,31 +17,77 @@ namespace OrleansStyle.Farm.Training;
 /// <summary>
 /// Coordinates one training job: checks the spec, hands it to the least-busy device that accepts it, and keeps
 /// the status its device reports for callers to poll or watch. The device does the work in slices between tile
-/// batches (<see cref="DeviceTrainer"/>); this grain only records what happens.
+/// batches (<see cref="DeviceTrainer"/>); this grain only records what happens. Durable: its status is grain state and
+/// its spec and the run's checkpoints are in the spool, so a coordinator whose silo died comes back on the next call
+/// (a report, a watcher) or its reminder, and a run whose device or silo was lost is placed on another device and
+/// continues from its last checkpoint.
 /// </summary>
 [Reentrant, CoordinatorPlacement]
 public sealed partial class TrainingJobGrain(
+    [PersistentState("training", FarmStorage.Jobs)] IPersistentState<TrainingJobState> state,
     IModelRegistry models,
     WorkerDirectory directory,
-    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
+    JobSpool spool,
+    Serializer serializer,
+    IOptions<JobOptions> jobOptions,
+    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, IRemindable
 {
+    private const string ReminderName = "training-job";
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TrainingSpec? _spec;
+    private StateWriter? _writer;
+    private bool _placing;
     private static readonly TimeSpan WorkerCheckInterval = TimeSpan.FromSeconds(10);
 
     // How long a cancel that came too late waits for the device's final report (writing a model takes a moment).
     private static readonly TimeSpan CancelTooLateWait = TimeSpan.FromMinutes(1);
 
-    private TrainingStatus? _status;
     private Task? _starting;
-    private DateTimeOffset _started;
+    private DateTimeOffset _started = DateTimeOffset.UtcNow;
     private IGrainTimer? _workerCheck;
 
     private string JobId => this.GetPrimaryKeyString();
 
+    /// <summary>The job's folder in the spool (its own key space: a render job may have the same id).</summary>
+    private string SpoolId => TrainingSpool.JobId(JobId);
+
+    private TrainingStatus? _status
+    {
+        get => state.State.Status;
+        set => state.State.Status = value;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writer = new StateWriter(state.WriteStateAsync, logger, $"Training job {JobId}");
+        if (_status is { IsFinished: false })
+        {
+            try
+            {
+                _spec = serializer.Deserialize<TrainingSpec>(await spool.ReadAsync(SpoolId, TrainingSpool.Spec, cancellationToken));
+            }
+            catch (SpoolItemMissingException exception)
+            {
+                Update(_status with { State = TrainingState.Failed, Error = $"The job's spooled spec is gone ({exception.Message}); start it again.", Eta = null });
+                await _writer.WriteAsync();
+                return;
+            }
+
+            // Its device may have gone with the silo this coordinator was on: the first check places it again.
+            _workerCheck = this.RegisterGrainTimer(CheckWorker, TimeSpan.Zero, WorkerCheckInterval);
+        }
+    }
+
     public async Task<TrainingStatus> Start(TrainingSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (_status is { } existing && _starting is null)
+        {
+            // Accepted by an earlier activation.
+            return existing.Caller == spec.Caller
+                ? existing
+                : throw new InvalidTrainingException($"The training job id {JobId} is taken by another caller: choose another id, or leave it empty.");
+        }
 
         // The grain is reentrant: a second Start while the first is still placing the job joins it, so one id never
         // trains twice. A placement that failed leaves the id free for a retry.
@@ -63,6 +114,29 @@ public sealed partial class TrainingJobGrain(
     private async Task StartOnce(TrainingSpec spec)
     {
         Validate(spec);
+        spool.DeleteJob(SpoolId); // nothing spooled under this id belongs to a job
+        await spool.TryWriteAsync(SpoolId, TrainingSpool.Spec, serializer.SerializeToArray(spec));
+        _spec = spec;
+        try
+        {
+            var worker = await Place(spec);
+            Update(new TrainingStatus(JobId, TrainingState.Queued, spec.ModelName, 0, spec.Steps) { Worker = worker.Key, Caller = spec.Caller });
+            await _writer!.WriteAsync();
+        }
+        catch
+        {
+            spool.DeleteJob(SpoolId);
+            state.State = new TrainingJobState();
+            throw;
+        }
+
+        await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _workerCheck = this.RegisterGrainTimer(CheckWorker, WorkerCheckInterval, WorkerCheckInterval);
+    }
+
+    /// <summary>Hands the run to the least busy device that accepts it (it continues from a spooled checkpoint, if any).</summary>
+    private async Task<WorkerAddress> Place(TrainingSpec spec)
+    {
         var failures = new List<string>();
         var overloaded = false;
         foreach (var worker in await Candidates())
@@ -70,12 +144,9 @@ public sealed partial class TrainingJobGrain(
             try
             {
                 await GrainFactory.GetGrain<IDeviceWorkerGrain>(worker.Key).StartTraining(JobId, spec);
-                _spec = spec;
                 _started = DateTimeOffset.UtcNow;
-                Update(new TrainingStatus(JobId, TrainingState.Queued, spec.ModelName, 0, spec.Steps) { Worker = worker.Key, Caller = spec.Caller });
                 LogStarted(logger, JobId, spec.ModelName, worker.Key);
-                _workerCheck = this.RegisterGrainTimer(CheckWorker, WorkerCheckInterval, WorkerCheckInterval);
-                return;
+                return worker;
             }
             catch (Exception exception) when (exception is InvalidOperationException or DeviceOverloadedException)
             {
@@ -128,11 +199,20 @@ public sealed partial class TrainingJobGrain(
             return status;
         }
 
+        if (status.Worker is null)
+        {
+            // Between devices (being placed again): nothing runs that could write a model.
+            Update(status with { State = TrainingState.Cancelled, Error = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason, Eta = null });
+            await _writer!.WriteAsync();
+            return _status!;
+        }
+
         if (await GrainFactory.GetGrain<IDeviceWorkerGrain>(status.Worker!).CancelTraining(JobId, reason))
         {
             if (!_status!.IsFinished) // a report may have ended the job while the worker was asked
             {
                 Update(_status with { State = TrainingState.Cancelled, Error = string.IsNullOrWhiteSpace(reason) ? "cancelled by the caller" : reason, Eta = null });
+                await _writer!.WriteAsync();
             }
 
             return _status!;
@@ -147,12 +227,18 @@ public sealed partial class TrainingJobGrain(
         return _status;
     }
 
-    public Task Report(TrainingReport report)
+    public async Task Report(TrainingReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (_status is null or { IsFinished: true })
+        if (_status is null or { IsFinished: true } || (report.Worker is { } from && from != _status.Worker))
         {
-            return Task.CompletedTask; // a late report after a cancel changes nothing
+            return; // a late report after a cancel, or from a run this job was moved away from, changes nothing
+        }
+
+        if (report.Interrupted)
+        {
+            await PlaceAgain($"its device {_status.Worker} is leaving the cluster");
+            return;
         }
 
         var left = _status.Steps - report.Step;
@@ -166,25 +252,70 @@ public sealed partial class TrainingJobGrain(
             StepsPerSecond = report.StepsPerSecond,
             Eta = report.State == TrainingState.Running && report.StepsPerSecond > 0 ? TimeSpan.FromSeconds(left / report.StepsPerSecond) : null,
             Error = report.Error,
+            CheckpointStep = Math.Max(_status.CheckpointStep, report.CheckpointStep),
         });
         if (_status!.IsFinished)
         {
             LogFinished(logger, JobId, _status.State, _status.Step, (DateTimeOffset.UtcNow - _started).TotalSeconds, _status.Error);
         }
 
-        return Task.CompletedTask;
+        await _writer!.WriteAsync();
     }
 
-    /// <summary>A device whose silo left the cluster will never report again: fail the job rather than show it running forever.</summary>
-    private Task CheckWorker(CancellationToken cancellationToken)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (_status is { IsFinished: false, Worker: { } worker } && !directory.ActiveWorkers().Any(w => w.Key == worker))
+        // A running job was brought back by this call itself (OnActivateAsync); a finished one goes after retention.
+        if (_status is null || (state.State.FinishedAt is { } finished && DateTimeOffset.UtcNow - finished >= jobOptions.Value.KeepFinishedJobsFor))
         {
-            Update(_status with { State = TrainingState.Failed, Error = $"The training device {worker} left the cluster; start the job again.", Eta = null });
-            LogFinished(logger, JobId, TrainingState.Failed, _status.Step, (DateTimeOffset.UtcNow - _started).TotalSeconds, _status.Error);
+            spool.DeleteJob(SpoolId);
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            await state.ClearStateAsync();
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>The run was lost (or handed back): place it on another device, from its last checkpoint.</summary>
+    private async Task PlaceAgain(string why)
+    {
+        if (_placing || _status is null or { IsFinished: true } || _spec is null)
+        {
+            return;
         }
 
-        return Task.CompletedTask;
+        _placing = true;
+        try
+        {
+            LogPlacingAgain(logger, JobId, why, _status.CheckpointStep);
+            Update(_status with { Worker = null, State = TrainingState.Queued, Eta = null, Resumptions = _status.Resumptions + 1 });
+            await _writer!.WriteAsync();
+            var worker = await Place(_spec);
+            if (_status is { IsFinished: false })
+            {
+                Update(_status with { Worker = worker.Key, Step = _status.CheckpointStep });
+                await _writer.WriteAsync();
+            }
+        }
+        catch (Exception exception) when (exception is DeviceOverloadedException or TrainingUnavailableException)
+        {
+            LogNoDevice(logger, JobId, exception.Message); // the next check tries again
+        }
+        finally
+        {
+            _placing = false;
+        }
+    }
+
+    /// <summary>A device whose silo left the cluster will never report again: the run continues on another device.</summary>
+    private async Task CheckWorker(CancellationToken cancellationToken)
+    {
+        if (_status is { IsFinished: false } status && (status.Worker is null || !directory.ActiveWorkers().Any(w => w.Key == status.Worker)))
+        {
+            await PlaceAgain(status.Worker is null ? "it has no device" : $"its device {status.Worker} left the cluster");
+        }
     }
 
     private void Validate(TrainingSpec spec)
@@ -265,6 +396,8 @@ public sealed partial class TrainingJobGrain(
         {
             _workerCheck?.Dispose();
             _workerCheck = null;
+            state.State.FinishedAt ??= DateTimeOffset.UtcNow;
+            spool.DeleteJob(SpoolId); // the checkpoints' work is in the model now (or never will be)
         }
 
         var changed = _changed;
@@ -274,6 +407,12 @@ public sealed partial class TrainingJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId}: model {Model} on {Worker}")]
     private static partial void LogStarted(ILogger logger, string jobId, string model, string worker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId}: placing it again because {Why}; it continues from step {Checkpoint}")]
+    private static partial void LogPlacingAgain(ILogger logger, string jobId, string why, int checkpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId}: no device takes it yet ({Reason}); retrying")]
+    private static partial void LogNoDevice(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} {State} at step {Step} after {Seconds:F0} s {Error}")]
     private static partial void LogFinished(ILogger logger, string jobId, TrainingState state, int step, double seconds, string? error);

@@ -33,7 +33,7 @@ public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trai
 
     public Task StartTraining(string jobId, TrainingSpec spec)
     {
-        trainer.Start(jobId, spec, Queue.Device);
+        trainer.Start(jobId, spec, Queue.Device, this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 

@@ -262,7 +262,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
                 var bytes = region.Mask.Length == 0 ? region.MaskImage.Memory : upload.Get(ImagePart.Mask, region.Mask)
                     ?? throw GatewayErrors.InvalidArgument(field, $"no mask arrived: send it as MASK chunks named '{region.Mask}'.");
                 mask = ImageDecoding.ReadGrey(_reader, bytes, field, region.InvertMask);
-                if (!SameAspect(mask.Width, mask.Height, content.Width, content.Height))
+                if (!PictureAspect.Matches(mask.Width, mask.Height, content.Width, content.Height))
                 {
                     throw GatewayErrors.InvalidArgument(
                         field, $"the mask is {mask.Width}×{mask.Height} but the picture is {content.Width}×{content.Height}: a mask needs the picture's aspect ratio (it may be smaller).",
@@ -290,8 +290,4 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             Seed = header.Seed,
         };
     }
-
-    /// <summary>The farm's rule: the aspect ratios agree within 2 % (plus a pixel of rounding).</summary>
-    private static bool SameAspect(int width, int height, int pictureWidth, int pictureHeight) =>
-        Math.Abs(((double)width / height) - ((double)pictureWidth / pictureHeight)) <= 0.02 * ((double)pictureWidth / pictureHeight) + (1.0 / height);
 }

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansStyle.Farm.Spool;
+using OrleansStyle.Farm.Training;
+using OrleansStyle.Tests.Shared;
+
+namespace OrleansStyle.Farm.Tests;
+
+public sealed class TrainingResumptionTests
+{
+    [Fact]
+    public async Task A_training_run_whose_silo_is_killed_continues_on_another_device_from_its_last_checkpoint()
+    {
+        // Silo 0 coordinates; silos 1 and 2 each have a CPU that can train. Checkpoints every 2 steps.
+        await using var farm = await FarmCluster.StartAsync(
+            [FarmCluster.NoDevices, FarmCluster.Devices("cpu"), FarmCluster.Devices("cpu")],
+            training: t =>
+            {
+                t.ContentDirectory = Path.Combine(SampleImages.Directory, "content");
+                t.StepsPerSlice = 1;
+                t.CheckpointEvery = 2;
+                t.ReportInterval = TimeSpan.FromMilliseconds(50);
+            });
+        await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
+        var model = $"resumed-{Guid.NewGuid():N}";
+        var spec = new TrainingSpec(model, TrainingKind.Multi, [new TrainingStyle("starry", FarmFixtures.Painting("starry_night", 64))], 16)
+        {
+            Size = 32, Batch = 1, Width = 8, StyleSize = 32, Overwrite = true,
+        };
+        var job = farm.Grains.GetGrain<ITrainingJobGrain>(RenderHelpers.NewId("train"));
+        var started = await job.Start(spec);
+        var seen = new ConcurrentQueue<TrainingStatus>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var status in job.Watch())
+            {
+                seen.Enqueue(status);
+            }
+        });
+
+        Assert.Equal(TrainingState.Queued, started.State);
+        var checkpointed = await Eventually.Until(job.GetStatus, s => s.CheckpointStep >= 2 || s.IsFinished, "a checkpoint", TimeSpan.FromSeconds(60));
+        Assert.False(checkpointed.IsFinished, $"the run finished before it could be interrupted: {checkpointed}");
+        var doomed = farm.Cluster.Silos.Single(s => checkpointed.Worker!.StartsWith(s.SiloAddress.ToParsableString() + "|", StringComparison.Ordinal));
+        await farm.Cluster.KillSiloAsync(doomed);
+        var finished = await Eventually.Until(job.GetStatus, s => s.IsFinished, "the training job to finish", TimeSpan.FromSeconds(90));
+        await watching;
+
+        Assert.True(finished.State == TrainingState.Completed, $"{finished.State}: {finished.Error}");
+        Assert.Equal(16, finished.Step);
+        Assert.Equal(1, finished.Resumptions);
+        Assert.NotEqual(checkpointed.Worker, finished.Worker);
+        // The new device's first report starts where the checkpoint left off, not at step 0.
+        var resumedAt = seen.First(s => s.Resumptions == 1 && s.Worker == finished.Worker && s.State == TrainingState.Running).Step;
+        Assert.True(resumedAt >= checkpointed.CheckpointStep && resumedAt >= 2, $"resumed at step {resumedAt}, checkpoint {checkpointed.CheckpointStep}");
+        Assert.True(File.Exists(Path.Combine(FarmFixtures.ModelDirectory, model + ".safetensors")));
+        Assert.Empty(farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<JobSpool>().Keys(TrainingSpool.JobId(job.GetPrimaryKeyString())));
+        File.Delete(Path.Combine(FarmFixtures.ModelDirectory, model + ".safetensors"));
+    }
+}
