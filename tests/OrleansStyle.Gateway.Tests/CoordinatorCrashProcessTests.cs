@@ -16,7 +16,7 @@ public sealed class CoordinatorCrashProcessTests(RedisServer redis) : IClassFixt
 {
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(90);
 
-    [Fact(Skip = "Needs durable coordinators (issue 12, branch durable): a killed coordinator's job is lost until they persist.")]
+    [Fact]
     public async Task Killing_the_coordinators_silo_mid_render_costs_the_caller_a_reconnect_not_the_job()
     {
         var clusterId = $"crash-{Guid.NewGuid():N}";
