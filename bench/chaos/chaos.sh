@@ -122,7 +122,7 @@ start_jobs() {
 jobs_running() { for pid in "${job_pids[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
 
 # Waits (in this shell: a subshell cannot wait for them) for every job CLI of the phase; exit codes in job order.
-declare -a codes=()
+declare -a codes=() attach_codes=()
 wait_jobs() {
   codes=()
   for pid in "${job_pids[@]}"; do wait "$pid"; codes+=($?); done
@@ -181,12 +181,25 @@ disturb
 wait_jobs; disturbed_codes=("${codes[@]}")
 log "disturbed phase done in $((SECONDS - phase_started)) s: exit codes ${disturbed_codes[*]}; $(cat "$work/logs/events") disturbances"
 
+# A CLI whose stream broke says nothing about the job itself: re-attach by id (the job may have survived on the farm).
+for ((j = 0; j < JOBS; j++)); do
+  if [[ ${disturbed_codes[j]} != 0 ]]; then
+    timeout 300 dotnet "$cli_dll" jobs attach "disturbed-$j" -o "$work/disturbed/$j.png" --gateway "http://127.0.0.1:$gateway_port" \
+      --api-key "$key" > "$work/logs/attach-$j.log" 2>&1
+    attach_codes[j]=$?
+  else
+    attach_codes[j]=-
+  fi
+done
+
 failures=0
 for ((j = 0; j < JOBS; j++)); do
   verdict="identical"
-  if [[ ${disturbed_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1)"; failures=$((failures + 1))
-  elif ! cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png"; then verdict="DIFFERENT BYTES"; failures=$((failures + 1)); fi
-  echo "job $j ${photos[j % ${#photos[@]}]} ${sizes[j % ${#sizes[@]}]} px: baseline exit ${baseline_codes[j]}, disturbed exit ${disturbed_codes[j]}: $verdict"
+  if [[ ${disturbed_codes[j]} != 0 && ${attach_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1) / attach: $(grep -v '^\s*$' "$work/logs/attach-$j.log" | tail -1)"; failures=$((failures + 1))
+  elif ! cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png"; then verdict="DIFFERENT BYTES"; failures=$((failures + 1))
+  elif [[ ${disturbed_codes[j]} != 0 ]]; then verdict="identical after re-attaching (the CLI's stream failed)"; streams_broken=$((${streams_broken:-0} + 1))
+  fi
+  echo "job $j ${photos[j % ${#photos[@]}]} ${sizes[j % ${#sizes[@]}]} px: baseline exit ${baseline_codes[j]}, disturbed exit ${disturbed_codes[j]}, attach ${attach_codes[j]}: $verdict"
 done
 if [[ $TRAIN == 1 ]]; then
   verdict="identical"
@@ -200,5 +213,5 @@ if [[ -n ${SPOOL_SETTING:-} ]]; then
   left=$(find "$work/spool" -type f | wc -l)
   echo "spool after retention: $left files"; (( left == 0 )) || failures=$((failures + 1))
 fi
-echo "SUMMARY mode=$mode device=$DEVICE jobs=$JOBS disturbances=$(cat "$work/logs/events") failed=$failures"
+echo "SUMMARY mode=$mode device=$DEVICE jobs=$JOBS disturbances=$(cat "$work/logs/events") failed=$failures streams-broken=${streams_broken:-0}"
 (( failures == 0 ))

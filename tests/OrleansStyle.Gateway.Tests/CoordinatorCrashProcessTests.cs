@@ -49,7 +49,7 @@ public sealed class CoordinatorCrashProcessTests(RedisServer redis) : IClassFixt
 
             var render = RenderCalls.RenderAsync(new Render.RenderClient(channel), header, RenderCalls.Chunks(GatewayFixtures.Encode(photo)));
             var job = gateway.Grains.GetGrain<IRenderJobGrain>(header.JobId);
-            await Eventually.Until(async () => (await job.GetStatus()).TilesDone, done => done > 0, "a tile done", Startup);
+            await Eventually.Until(() => TilesDone(job), done => done > 0, "a tile done", Startup);
             var host = await management.GetActivationAddress(job);
             Assert.True(host?.Endpoint.Port == coordinatorPort, $"the coordinator runs on {host}, not on the silo without devices");
             await coordinator.SignalAsync("KILL");
@@ -69,6 +69,19 @@ public sealed class CoordinatorCrashProcessTests(RedisServer redis) : IClassFixt
             {
                 await restarted.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Tiles done so far; 0 while the gateway has not submitted the job yet.</summary>
+    private static async Task<int> TilesDone(IRenderJobGrain job)
+    {
+        try
+        {
+            return (await job.GetStatus()).TilesDone;
+        }
+        catch (JobNotFoundException)
+        {
+            return 0;
         }
     }
 }
