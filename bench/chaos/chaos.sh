@@ -89,7 +89,8 @@ wait_silo() {
 }
 
 start_gateway() {
-  dotnet "$cli_dll" serve --redis "127.0.0.1:$redis_port" --cluster-id "$cluster" --port "$gateway_port" \
+  # Every job of a phase runs at once, under one caller.
+  OrleansStyle__Gateway__MaxConcurrentJobsPerCaller=64 dotnet "$cli_dll" serve --redis "127.0.0.1:$redis_port" --cluster-id "$cluster" --port "$gateway_port" \
     --models "$work/models" --styles "$work/styles" --api-key "chaos=$key" >> "$work/logs/gateway.log" 2>&1 &
   gateway_pid=$!
   until python3 -c "import socket; socket.create_connection(('127.0.0.1', $gateway_port), 1)" 2>/dev/null; do sleep 0.5; done
@@ -120,11 +121,11 @@ start_jobs() {
 
 jobs_running() { for pid in "${job_pids[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
 
-# Waits for every job CLI of the phase; returns the exit codes in job order.
+# Waits (in this shell: a subshell cannot wait for them) for every job CLI of the phase; exit codes in job order.
+declare -a codes=() attach_codes=()
 wait_jobs() {
-  local codes=()
+  codes=()
   for pid in "${job_pids[@]}"; do wait "$pid"; codes+=($?); done
-  echo "${codes[@]}"
 }
 
 disturb() {
@@ -140,6 +141,7 @@ disturb() {
         start_silo "$i"; events=$((events + 1))
       done ;;
     rolling)
+      sleep "$KILL_EVERY" # the jobs' coordinators exist by now
       for i in "${!roles[@]}"; do
         jobs_running || break
         log "SIGTERM silo $i (${roles[i]}, pid ${silo_pid[i]})"
@@ -170,21 +172,34 @@ log "cluster up"
 
 phase_started=$SECONDS
 start_jobs baseline
-read -r -a baseline_codes <<< "$(wait_jobs)"
+wait_jobs; baseline_codes=("${codes[@]}")
 log "baseline done in $((SECONDS - phase_started)) s: exit codes ${baseline_codes[*]}"
 
 phase_started=$SECONDS
 start_jobs disturbed
 disturb
-read -r -a disturbed_codes <<< "$(wait_jobs)"
+wait_jobs; disturbed_codes=("${codes[@]}")
 log "disturbed phase done in $((SECONDS - phase_started)) s: exit codes ${disturbed_codes[*]}; $(cat "$work/logs/events") disturbances"
+
+# A CLI whose stream broke says nothing about the job itself: re-attach by id (the job may have survived on the farm).
+for ((j = 0; j < JOBS; j++)); do
+  if [[ ${disturbed_codes[j]} != 0 ]]; then
+    timeout 300 dotnet "$cli_dll" jobs attach "disturbed-$j" -o "$work/disturbed/$j.png" --gateway "http://127.0.0.1:$gateway_port" \
+      --api-key "$key" > "$work/logs/attach-$j.log" 2>&1
+    attach_codes[j]=$?
+  else
+    attach_codes[j]=-
+  fi
+done
 
 failures=0
 for ((j = 0; j < JOBS; j++)); do
   verdict="identical"
-  if [[ ${disturbed_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1)"; failures=$((failures + 1))
-  elif ! cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png"; then verdict="DIFFERENT BYTES"; failures=$((failures + 1)); fi
-  echo "job $j ${photos[j % ${#photos[@]}]} ${sizes[j % ${#sizes[@]}]} px: baseline exit ${baseline_codes[j]}, disturbed exit ${disturbed_codes[j]}: $verdict"
+  if [[ ${disturbed_codes[j]} != 0 && ${attach_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1) / attach: $(grep -v '^\s*$' "$work/logs/attach-$j.log" | tail -1)"; failures=$((failures + 1))
+  elif ! cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png"; then verdict="DIFFERENT BYTES"; failures=$((failures + 1))
+  elif [[ ${disturbed_codes[j]} != 0 ]]; then verdict="identical after re-attaching (the CLI's stream failed)"; streams_broken=$((${streams_broken:-0} + 1))
+  fi
+  echo "job $j ${photos[j % ${#photos[@]}]} ${sizes[j % ${#sizes[@]}]} px: baseline exit ${baseline_codes[j]}, disturbed exit ${disturbed_codes[j]}, attach ${attach_codes[j]}: $verdict"
 done
 if [[ $TRAIN == 1 ]]; then
   verdict="identical"
@@ -198,5 +213,5 @@ if [[ -n ${SPOOL_SETTING:-} ]]; then
   left=$(find "$work/spool" -type f | wc -l)
   echo "spool after retention: $left files"; (( left == 0 )) || failures=$((failures + 1))
 fi
-echo "SUMMARY mode=$mode device=$DEVICE jobs=$JOBS disturbances=$(cat "$work/logs/events") failed=$failures"
+echo "SUMMARY mode=$mode device=$DEVICE jobs=$JOBS disturbances=$(cat "$work/logs/events") failed=$failures streams-broken=${streams_broken:-0}"
 (( failures == 0 ))

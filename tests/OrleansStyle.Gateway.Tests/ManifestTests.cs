@@ -25,6 +25,7 @@ public sealed partial class ManifestTests
         ["Cluster"] = typeof(FarmClusterOptions),
         ["Devices"] = typeof(DeviceOptions),
         ["Drain"] = typeof(DrainOptions),
+        ["Spool"] = typeof(Farm.Spool.SpoolOptions),
         ["Models"] = typeof(ModelRegistryOptions),
         ["Training"] = typeof(FarmTrainingOptions),
         ["Gateway"] = typeof(GatewayOptions),

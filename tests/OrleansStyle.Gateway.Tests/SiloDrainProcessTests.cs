@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using OrleansStyle.Farm.Jobs;
@@ -80,24 +79,10 @@ public sealed partial class SiloDrainProcessTests(RedisServer redis) : IClassFix
     }
 
     private string[] SiloArgs(string clusterId, int siloPort) =>
-    [
-        "--OrleansStyle:Cluster:Membership=Redis",
-        $"--OrleansStyle:Cluster:Redis={redis.ConnectionString}",
-        $"--OrleansStyle:Cluster:ClusterId={clusterId}",
-        "--OrleansStyle:Cluster:AdvertisedAddress=127.0.0.1",
-        $"--OrleansStyle:Cluster:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
-        $"--OrleansStyle:Cluster:GatewayPort={RedisServer.FreePort().ToString(CultureInfo.InvariantCulture)}",
-        "--OrleansStyle:Devices:Devices:0=sim:0",
-        "--OrleansStyle:Devices:MaxBatch=1",
-        "--OrleansStyle:Devices:SimulatedLatency=00:00:00.300",
-        $"--OrleansStyle:Models:Directory={GatewayFixtures.ModelDirectory}",
-        "--OrleansStyle:Telemetry:Port=0",
-        "--Logging:LogLevel:Default=Warning",
-        "--Logging:LogLevel:OrleansStyle=Information",
-    ];
+        StandaloneSiloArgs.For(redis, clusterId, siloPort, "sim:0", TimeSpan.FromMilliseconds(300));
 
     [GeneratedRegex("Farm silo up")]
-    private static partial Regex SiloUp();
+    internal static partial Regex SiloUp();
 
     [GeneratedRegex("Drained: every accepted tile finished|handed back")]
     private static partial Regex Drained();

@@ -16,7 +16,8 @@ namespace OrleansStyle.Farm.Draining;
 /// </list>
 /// Then Orleans deactivates this silo's grains (coordinators persist first) and the silo leaves the cluster.
 /// </summary>
-public sealed partial class SiloDrain(DeviceServices devices, IOptions<DrainOptions> options, ILogger<SiloDrain> logger)
+public sealed partial class SiloDrain(
+    DeviceServices devices, IClusterMembershipService membership, ILocalSiloDetails silo, IOptions<DrainOptions> options, ILogger<SiloDrain> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>
@@ -62,12 +63,16 @@ public sealed partial class SiloDrain(DeviceServices devices, IOptions<DrainOpti
             await idle.WaitAsync(DrainOptions.StopAllowance / 2, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        // Only device silos with other silos around are sent tiles from elsewhere (not the embedded farm of one silo).
         var settle = MembershipSettle - Stopwatch.GetElapsedTime(started);
-        if (settle > TimeSpan.Zero && !stopping.IsCancellationRequested)
+        if (settle > TimeSpan.Zero && queues.Count > 0 && OthersActive() && !stopping.IsCancellationRequested)
         {
             await Task.Delay(settle, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    private bool OthersActive() =>
+        membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: no new tiles; {Tiles} queued or running may finish within {Seconds:0} s")]
     private static partial void LogDraining(ILogger logger, int tiles, double seconds);

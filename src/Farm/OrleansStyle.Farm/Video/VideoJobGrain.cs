@@ -19,7 +19,7 @@ namespace OrleansStyle.Farm.Video;
 /// after its caller (or this silo) died finds its frames on disk and renders only the rest. Reentrant, so frames,
 /// watchers and status calls interleave; placed on the caller's silo so losing a worker silo never loses the job.
 /// </summary>
-[Reentrant, PreferLocalPlacement]
+[Reentrant, CoordinatorPlacement]
 public sealed partial class VideoJobGrain(
     IModelRegistry models,
     WorkerDirectory directory,
