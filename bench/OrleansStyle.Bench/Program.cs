@@ -31,10 +31,15 @@ switch (suite)
     case "gateway":
         await GatewayBenchmark.Run(Arg(1, "models/multi4.safetensors"), double.Parse(Arg(2, "2"), CultureInfo.InvariantCulture), int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture), int.Parse(Arg(4, "4"), CultureInfo.InvariantCulture));
         break;
+    case "flow":
+        FlowBenchmark.Run([.. args.Skip(1)]);
+        break;
+    case "temporal-blend":
+        return await TemporalBlendBenchmark.Run([.. args.Skip(1)]);
     case "feedforward":
         return FeedForwardBenchmark.Run([.. args.Skip(1)]);
     default:
-        Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options]"
+        Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options] | flow [photos…] | temporal-blend CLIP PER_FRAME_DIR STYLE"
             + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]"
             + " | gateway [model] [megapixels] [repeats] [renders per client] | coordinator-rss [megapixels]");
         return 2;

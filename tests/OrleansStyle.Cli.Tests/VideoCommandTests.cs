@@ -20,7 +20,7 @@ public sealed class VideoCommandTests : IDisposable
     [Fact]
     public async Task A_clip_round_trips_with_its_frames_rate_duration_and_audio_and_is_stylised()
     {
-        var clip = await GenerateClip();
+        var clip = await GenerateClip(_folder);
         var output = Path.Combine(_folder, "painted.mp4");
 
         var (code, error) = await Cli.Run("video", clip, "-o", output, "--model", BundledModels.Multi4, "--style", "starry_night");
@@ -128,9 +128,10 @@ public sealed class VideoCommandTests : IDisposable
         return changes.Average();
     }
 
-    private async Task<string> GenerateClip()
+    /// <summary>A 2-second 160×96 pan over a sample photo at 12 fps (24 frames) with a sine sound track, as AAC in MP4.</summary>
+    internal static async Task<string> GenerateClip(string folder)
     {
-        var clip = Path.Combine(_folder, "pan.mp4");
+        var clip = Path.Combine(folder, "pan.mp4");
         await Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"),
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
             "-filter_complex", "[0:v]scale=640:-2,zoompan=z='1+0.004*on':x='iw/2-(iw/zoom/2)+on*2':y='ih/2-(ih/zoom/2)':d=1:s=160x96:fps=12[v]",
@@ -147,7 +148,7 @@ public sealed class VideoCommandTests : IDisposable
         return image;
     }
 
-    private static async Task<Streams> Probe(string clip)
+    internal static async Task<Streams> Probe(string clip)
     {
         // One line per stream: codec_type,width,height,r_frame_rate,nb_frames,duration (ffprobe's csv writer).
         var text = await Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate,nb_frames,duration", "-of", "csv=p=0:nk=0", clip);
@@ -162,7 +163,7 @@ public sealed class VideoCommandTests : IDisposable
             audio?["codec_name"], audio is null ? 0 : double.Parse(audio["duration"], CultureInfo.InvariantCulture));
     }
 
-    private static async Task<string> Run(string tool, params string[] arguments)
+    internal static async Task<string> Run(string tool, params string[] arguments)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -178,5 +179,5 @@ public sealed class VideoCommandTests : IDisposable
         return await output;
     }
 
-    private sealed record Streams(int Width, int Height, string Rate, long Frames, double Duration, string? AudioCodec, double AudioDuration);
+    internal sealed record Streams(int Width, int Height, string Rate, long Frames, double Duration, string? AudioCodec, double AudioDuration);
 }

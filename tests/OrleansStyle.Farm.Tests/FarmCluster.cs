@@ -28,7 +28,12 @@ internal sealed class FarmCluster : IAsyncDisposable
 
     /// <param name="redis">Keep coordinators' state and reminders in this Redis, as clusters do; null: in memory.</param>
     public static async Task<FarmCluster> StartAsync(
-        IReadOnlyList<Action<DeviceOptions>> silos, Action<JobOptions>? jobs = null, string? redis = null, Action<Training.FarmTrainingOptions>? training = null)
+        IReadOnlyList<Action<DeviceOptions>> silos,
+        Action<JobOptions>? jobs = null,
+        string? redis = null,
+        Action<Training.FarmTrainingOptions>? training = null,
+        Action<int, ISiloBuilder>? configure = null,
+        Action<Video.VideoOptions>? video = null)
     {
         var spoolPath = Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
@@ -51,7 +56,9 @@ internal sealed class FarmCluster : IAsyncDisposable
                     jobs?.Invoke(j);
                 },
                 training: training,
-                spool: s => s.Path = spoolPath);
+                spool: s => s.Path = spoolPath,
+                video: video);
+            configure?.Invoke(index, silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -60,6 +60,11 @@ public sealed class GatewayServer : IAsyncLifetime
     /// <summary>The embedded silo's training photos: two small photos.</summary>
     public string TrainingDirectory { get; } = Directory.CreateTempSubdirectory("orleansstyle-gateway-training-").FullName;
 
+    /// <summary>The gateway's video job folders (uploaded clips, results) and the coordinators' frame spool.</summary>
+    public string VideoDirectory { get; } = Directory.CreateTempSubdirectory("orleansstyle-gateway-video-").FullName;
+
+    public V1.Video.VideoClient Video => new(Channel);
+
     public IGrainFactory Grains => Host.Grains;
 
     public static Metadata Key => new() { { "x-api-key", ApiKey } };
@@ -95,8 +100,11 @@ public sealed class GatewayServer : IAsyncLifetime
                 gateway.MaxUploadBytes = MaxUploadBytes;
                 gateway.AllowModelChanges = true;
                 gateway.StyleDirectory = StyleDirectory;
+                gateway.VideoWorkDirectory = Path.Combine(VideoDirectory, "work");
+                gateway.ClipDirectory = Path.Combine(VideoDirectory, "clips");
                 gateway.RequestsPerMinutePerCaller = _requestsPerMinute ?? gateway.RequestsPerMinutePerCaller;
             },
+            Video = video => video.SpoolDirectory = Path.Combine(VideoDirectory, "spool"),
             Training = training =>
             {
                 training.ContentDirectory = TrainingDirectory;
@@ -117,6 +125,7 @@ public sealed class GatewayServer : IAsyncLifetime
 
         Directory.Delete(StyleDirectory, recursive: true);
         Directory.Delete(TrainingDirectory, recursive: true);
+        Directory.Delete(VideoDirectory, recursive: true);
     }
 
     /// <summary>The device workers of the embedded silo, to see whether they are busy.</summary>

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using OrleansStyle.Cli;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Telemetry;
@@ -23,6 +24,7 @@ public sealed partial class ManifestTests
     {
         ["Cluster"] = typeof(FarmClusterOptions),
         ["Devices"] = typeof(DeviceOptions),
+        ["Drain"] = typeof(DrainOptions),
         ["Models"] = typeof(ModelRegistryOptions),
         ["Training"] = typeof(FarmTrainingOptions),
         ["Gateway"] = typeof(GatewayOptions),
@@ -71,6 +73,59 @@ public sealed partial class ManifestTests
     }
 
     [Fact]
+    public void Kubernetes_waits_for_every_silo_to_drain_before_it_kills_the_pod()
+    {
+        var silos = Manifests().SelectMany(KubernetesModels.LoadStrictly).OfType<k8s.Models.V1Deployment>()
+            .Where(d => d.Spec.Template.Spec.Containers.Any(c => c.Image.StartsWith("orleansstyle:", StringComparison.Ordinal) && c.Command is null))
+            .ToList();
+
+        Assert.Equal(["silo-coordinator", "silo-gpu"], silos.Select(d => d.Metadata.Name).Order());
+        Assert.All(silos, deployment =>
+        {
+            var pod = deployment.Spec.Template.Spec;
+            var container = Assert.Single(pod.Containers);
+            var setting = container.Env.SingleOrDefault(e => e.Name == $"OrleansStyle__Drain__{nameof(DrainOptions.GracePeriod)}");
+            var drain = new DrainOptions();
+            if (setting is not null)
+            {
+                drain.GracePeriod = TimeSpan.Parse(setting.Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            Assert.False(new DrainOptionsValidator().Validate(null, drain).Failed, $"{deployment.Metadata.Name}: {setting?.Value}");
+            var preStop = PreStopSeconds(container);
+            var waits = TimeSpan.FromSeconds(pod.TerminationGracePeriodSeconds ?? 30);
+            Assert.True(
+                waits > preStop + drain.ShutdownTimeout,
+                $"{deployment.Metadata.Name}: terminationGracePeriodSeconds {waits.TotalSeconds} leaves no time for a {preStop.TotalSeconds} s preStop, a {drain.GracePeriod.TotalSeconds} s drain and leaving the cluster");
+        });
+    }
+
+    [Fact]
+    public void The_gateway_waits_out_its_endpoint_removal_and_still_drains_in_time()
+    {
+        var gateway = Manifests().SelectMany(KubernetesModels.LoadStrictly).OfType<k8s.Models.V1Deployment>().Single(d => d.Metadata.Name == "gateway");
+        var pod = gateway.Spec.Template.Spec;
+
+        var preStop = PreStopSeconds(Assert.Single(pod.Containers));
+
+        Assert.True(preStop > TimeSpan.Zero, "the gateway has no preStop pause for the Service to drop its endpoint");
+        Assert.True(TimeSpan.FromSeconds(pod.TerminationGracePeriodSeconds!.Value) > preStop + new GatewayOptions().ShutdownGrace + GatewayDrain.StopAllowance);
+    }
+
+    /// <summary>How long a container's preStop hook holds the pod before SIGTERM (only <c>sleep N</c> hooks are used here).</summary>
+    private static TimeSpan PreStopSeconds(k8s.Models.V1Container container)
+    {
+        if (container.Lifecycle?.PreStop is not { } hook)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var command = hook.Exec?.Command ?? throw new InvalidOperationException($"{container.Name}: only exec preStop hooks are expected.");
+        Assert.Equal("sleep", command[0]);
+        return TimeSpan.FromSeconds(int.Parse(Assert.Single(command.Skip(1)), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Every_manifest_loads_strictly_into_the_kubernetes_models()
     {
         var files = Directory.EnumerateFiles(K8sDirectory(), "*.yaml", SearchOption.AllDirectories).ToList();
@@ -97,7 +152,7 @@ public sealed partial class ManifestTests
 
         var objects = KubernetesModels.LoadStrictly(rendered);
         Assert.Contains(objects, o => o is KubernetesModels.ScaledObject { Metadata.Name: "silo-gpu" });
-        Assert.Equal(3, objects.OfType<k8s.Models.V1NetworkPolicy>().Count());
+        Assert.Equal(4, objects.OfType<k8s.Models.V1NetworkPolicy>().Count());
         var dashboard = Assert.Single(objects.OfType<k8s.Models.V1ConfigMap>(), c => c.Metadata.Name == "orleansstyle-grafana-dashboard");
         Assert.Equal("1", dashboard.Metadata.Labels["grafana_dashboard"]);
         using var json = System.Text.Json.JsonDocument.Parse(dashboard.Data["orleansstyle.json"]);
@@ -108,9 +163,9 @@ public sealed partial class ManifestTests
     public void Prometheus_scrapes_the_port_the_hosts_serve_metrics_on()
     {
         var deployments = Manifests().SelectMany(KubernetesModels.LoadStrictly).OfType<k8s.Models.V1Deployment>()
-            .Where(d => d.Metadata.Name is "gateway" or "silo-gpu").ToList();
+            .Where(d => d.Metadata.Name is "gateway" or "silo-gpu" or "silo-coordinator").ToList();
 
-        Assert.Equal(2, deployments.Count);
+        Assert.Equal(3, deployments.Count);
         Assert.All(deployments, deployment =>
         {
             var pod = deployment.Spec.Template;

@@ -44,11 +44,15 @@ public sealed class ProgramProcess : IAsyncDisposable
     public static ProgramProcess Cli(string folder, IEnumerable<string> arguments) =>
         Start(folder, Assembly("orleans-style", "OrleansStyle.Cli"), arguments);
 
+    /// <summary>Starts <c>orleans-style ARGUMENTS</c> in <paramref name="folder"/> with extra environment variables (e.g. OrleansStyle__* settings).</summary>
+    public static ProgramProcess Cli(string folder, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment) =>
+        Start(folder, Assembly("orleans-style", "OrleansStyle.Cli"), arguments, environment);
+
     /// <summary>Starts the standalone silo <c>orleans-style-silo ARGUMENTS</c> (settings as <c>--Section:Key=value</c>).</summary>
     public static ProgramProcess Silo(IEnumerable<string> arguments) =>
         Start(AppContext.BaseDirectory, Assembly("orleans-style-silo", "OrleansStyle.Silo"), arguments);
 
-    private static ProgramProcess Start(string folder, string assembly, IEnumerable<string> arguments)
+    private static ProgramProcess Start(string folder, string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -74,6 +78,11 @@ public sealed class ProgramProcess : IAsyncDisposable
         foreach (var argument in arguments.Prepend(assembly))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start };

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Hosting;
 
 namespace OrleansStyle.Silo;
@@ -12,7 +13,9 @@ namespace OrleansStyle.Silo;
 /// A farm silo configured from <c>appsettings.json</c>, environment variables (<c>OrleansStyle__Cluster__Redis</c>)
 /// and command-line arguments (<c>--OrleansStyle:Devices:Devices:0=cuda:0</c>). Inside Kubernetes (the API server's
 /// variables are set) it also uses Orleans' Kubernetes hosting: pod name and IP, and dead pods' silos removed. It
-/// serves <c>/metrics</c> over HTTP/1.1 on <c>OrleansStyle:Telemetry:Port</c>.
+/// serves <c>/metrics</c> over HTTP/1.1 on <c>OrleansStyle:Telemetry:Port</c>. SIGTERM or Ctrl+C drains it
+/// (<see cref="SiloDrain"/>: no new tiles, accepted ones finish within <c>OrleansStyle:Drain:GracePeriod</c> or go back to
+/// their coordinators), then its grains deactivate, it leaves the cluster and exits 0.
 /// </summary>
 public static partial class FarmSiloHost
 {
@@ -24,6 +27,10 @@ public static partial class FarmSiloHost
         builder.Configuration.GetSection(FarmClusterOptions.Section).Bind(cluster);
         var inKubernetes = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }
             && Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 };
+        // The host waits for the whole drain and the silo's exit; its default (30 s) would cut a drain short.
+        var drain = new DrainOptions();
+        builder.Configuration.GetSection(DrainOptions.Section).Bind(drain);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drain.ShutdownTimeout);
         builder.UseOrleans(silo =>
         {
             silo.UseFarmClustering(cluster, configureEndpoints: !inKubernetes);
@@ -33,6 +40,15 @@ public static partial class FarmSiloHost
             }
 
             silo.AddRenderFarm(builder.Configuration);
+
+            // Orleans' default directory (a DHT that re-homes entries after a membership change) can lose track of a
+            // grain while a silo leaves: a call then creates a second activation, and a job's coordinator would be
+            // rebuilt empty beside the live one ("There is no job"). The distributed directory hands its ranges over
+            // consistently; Orleans' own test cluster runs on it, as the farm's in-process tests do. Every silo of a
+            // cluster must use the same directory.
+#pragma warning disable ORLEANSEXP003 // experimental in Orleans 10.4
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         });
         builder.AddSiloTelemetry();
         builder.Services.AddHostedService<StartupReport>();

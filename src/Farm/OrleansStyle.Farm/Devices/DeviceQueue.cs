@@ -10,13 +10,15 @@ namespace OrleansStyle.Farm.Devices;
 /// run as one forward pass of up to <see cref="DeviceOptions.MaxBatch"/>. The queue is bounded: when
 /// <see cref="DeviceOptions.QueueCapacity"/> tiles wait or run, new ones are refused with
 /// <see cref="DeviceOverloadedException"/> — nothing accepted is ever dropped. A cancelled tile leaves the queue at
-/// once; a running single-tile batch sees its token.
+/// once; a running single-tile batch sees its token. A draining queue (its silo is leaving) refuses new work the
+/// same way, finishes what it accepted, and on <see cref="HandBack"/> refuses that too, so coordinators send it elsewhere.
 /// </summary>
 public sealed partial class DeviceQueue : IDisposable
 {
     private readonly object _gate = new(); // Monitor: the batcher waits on it for more tiles
     private readonly LinkedList<QueuedWork> _waiting = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _handBack = new();
     private readonly Thread _thread;
     private readonly ITileBackend _backend;
     private readonly DeviceOptions _options;
@@ -27,6 +29,8 @@ public sealed partial class DeviceQueue : IDisposable
     private long _rendered;
     private long _largestBatch;
     private long _busyTicks;
+    private bool _draining;
+    private TaskCompletionSource? _idle;
 
     public DeviceQueue(DeviceDescriptor device, ITileBackend backend, DeviceOptions options, FarmMetrics metrics, ILogger logger)
     {
@@ -83,6 +87,51 @@ public sealed partial class DeviceQueue : IDisposable
         return item.Completion.Task;
     }
 
+    /// <summary>
+    /// Stops taking work: from now on every new item is refused with <see cref="DeviceOverloadedException"/>. The task
+    /// completes when nothing accepted is left waiting or running.
+    /// </summary>
+    public Task Drain()
+    {
+        lock (_gate)
+        {
+            _draining = true;
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            SignalIfIdle();
+            return _idle.Task;
+        }
+    }
+
+    /// <summary>
+    /// Refuses what a draining queue still holds: waiting items at once, a running batch at its token (a forward pass
+    /// that does not watch it finishes and delivers). Refused work never counts as a failure: coordinators route it
+    /// to another worker. Returns how many items were waiting or running.
+    /// </summary>
+    public int HandBack()
+    {
+        List<QueuedWork> refused;
+        int held;
+        lock (_gate)
+        {
+            _draining = true;
+            held = _count;
+            refused = [.. _waiting];
+            _waiting.Clear();
+            _count -= refused.Count;
+            SignalIfIdle();
+        }
+
+        foreach (var item in refused)
+        {
+            item.Registration.Dispose();
+            item.Fail(HandedBack());
+        }
+
+        CountTiles(refused, "handed-back");
+        _handBack.Cancel();
+        return held;
+    }
+
     public void Dispose()
     {
         _metrics.Forget(this);
@@ -105,6 +154,7 @@ public sealed partial class DeviceQueue : IDisposable
 
         _backend.Dispose();
         _stopping.Dispose();
+        _handBack.Dispose();
     }
 
     private void Add(QueuedWork item)
@@ -117,6 +167,17 @@ public sealed partial class DeviceQueue : IDisposable
 
         lock (_gate)
         {
+            if (_draining)
+            {
+                if (item is TileItem refused)
+                {
+                    _metrics.Tiles.Add(1, _deviceTag, FarmMetrics.ModelTag(refused.Work.Model), FarmMetrics.StatusTag("rejected"));
+                }
+
+                throw new DeviceOverloadedException(
+                    $"Device {Device.Id} is draining: its silo is leaving the cluster. Send the work to another worker.");
+            }
+
             if (_count >= _options.QueueCapacity)
             {
                 if (item is TileItem refused)
@@ -149,6 +210,7 @@ public sealed partial class DeviceQueue : IDisposable
 
             _waiting.Remove(item.Node);
             _count--;
+            SignalIfIdle();
         }
 
         item.Cancel();
@@ -177,6 +239,7 @@ public sealed partial class DeviceQueue : IDisposable
                 lock (_gate)
                 {
                     _count -= batch.Count;
+                    SignalIfIdle();
                 }
 
                 foreach (var item in batch)
@@ -248,7 +311,7 @@ public sealed partial class DeviceQueue : IDisposable
         {
             // A batch of one stops when its caller gives up; a shared batch runs on for the others.
             using var token = CancellationTokenSource.CreateLinkedTokenSource(
-                batch.Count == 1 ? batch[0].CancellationToken : CancellationToken.None, _stopping.Token);
+                batch.Count == 1 ? batch[0].CancellationToken : CancellationToken.None, _stopping.Token, _handBack.Token);
             if (batch is [StatisticsItem statistics])
             {
                 statistics.Completion.TrySetResult(_backend.CaptureStatistics(statistics.Work, token.Token));
@@ -284,6 +347,15 @@ public sealed partial class DeviceQueue : IDisposable
             _metrics.ComputeDuration.Record(elapsed.TotalSeconds, _deviceTag, modelTag);
             LogBatch(_logger, Device.Id, tiles.Count, batch[0].BatchKey, elapsed.TotalMilliseconds);
         }
+        catch (OperationCanceledException) when (_handBack.IsCancellationRequested && !batch.All(i => i.CancellationToken.IsCancellationRequested))
+        {
+            foreach (var item in batch)
+            {
+                item.Fail(HandedBack());
+            }
+
+            CountTiles(batch, "handed-back");
+        }
         catch (OperationCanceledException) when (batch.All(i => i.CancellationToken.IsCancellationRequested) || _stopping.IsCancellationRequested)
         {
             foreach (var item in batch)
@@ -308,6 +380,18 @@ public sealed partial class DeviceQueue : IDisposable
             Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
         }
     }
+
+    /// <summary>Called under the lock whenever the count drops: completes a drain once nothing is left.</summary>
+    private void SignalIfIdle()
+    {
+        if (_draining && _count == 0)
+        {
+            _idle?.TrySetResult();
+        }
+    }
+
+    private DeviceOverloadedException HandedBack() =>
+        new($"Device {Device.Id} handed the work back: its silo is leaving the cluster and the drain's grace period ended. Send it to another worker.");
 
     private void CountTiles(List<QueuedWork> batch, string status)
     {

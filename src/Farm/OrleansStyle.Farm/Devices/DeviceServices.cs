@@ -31,6 +31,9 @@ public sealed class DeviceServices : IDisposable
 
     public IReadOnlyList<DeviceDescriptor> Devices { get; }
 
+    /// <summary>Every device's queue (none on a coordinator silo).</summary>
+    public IReadOnlyCollection<DeviceQueue> Queues => _queues.Values;
+
     public DeviceQueue this[string device] => _queues.TryGetValue(device, out var queue)
         ? queue
         : throw new InvalidOperationException($"This silo has no device {device} (it has: {string.Join(", ", _queues.Keys)}).");

@@ -34,6 +34,7 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
         Action<Training.FarmTrainingOptions>? training = null,
+        Action<Video.VideoOptions>? video = null,
         LogLevel logLevel = LogLevel.Warning,
         CancellationToken cancellationToken = default)
     {
@@ -44,7 +45,7 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort(), FreePort())
-            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training, spool: s => s.Path ??= spool));
+            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training, spool: s => s.Path ??= spool, video: video));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new EmbeddedFarm(host, spool);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Draining;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Placement;
@@ -25,7 +26,8 @@ public static class FarmSiloBuilderExtensions
         Action<ModelRegistryOptions>? models = null,
         Action<JobOptions>? jobs = null,
         Action<FarmTrainingOptions>? training = null,
-        Action<SpoolOptions>? spool = null)
+        Action<SpoolOptions>? spool = null,
+        Action<Video.VideoOptions>? video = null)
     {
         // Devices are known before the silo starts: its metadata is fixed at join time.
         var deviceOptions = new DeviceOptions();
@@ -45,6 +47,7 @@ public static class FarmSiloBuilderExtensions
         });
         silo.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         silo.AddDefaultJobStorage();
+        silo.AddPlacementDirector<CoordinatorPlacementStrategy, CoordinatorPlacementDirector>();
 
         var services = silo.Services;
         services.AddSingleton(Options.Create(deviceOptions));
@@ -52,12 +55,14 @@ public static class FarmSiloBuilderExtensions
         var jobOptions = services.AddOptions<JobOptions>();
         var trainingOptions = services.AddOptions<FarmTrainingOptions>();
         var spoolOptions = services.AddOptions<SpoolOptions>();
+        var videoOptions = services.AddOptions<Video.VideoOptions>();
         if (configuration is not null)
         {
             spoolOptions.Bind(configuration.GetSection(SpoolOptions.Section));
             modelOptions.Bind(configuration.GetSection(ModelRegistryOptions.Section));
             jobOptions.Bind(configuration.GetSection(JobOptions.Section));
             trainingOptions.Bind(configuration.GetSection(FarmTrainingOptions.Section));
+            videoOptions.Bind(configuration.GetSection(Video.VideoOptions.Section));
         }
 
         if (spool is not null)
@@ -80,7 +85,15 @@ public static class FarmSiloBuilderExtensions
             jobOptions.Configure(jobs);
         }
 
+        if (video is not null)
+        {
+            videoOptions.Configure(video);
+        }
+
         jobOptions.ValidateOnStart();
+        videoOptions.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Video.VideoOptions>, Video.VideoOptionsValidator>();
+        services.AddSingleton<Video.IVideoFrameStore, Video.DirectoryFrameStore>();
         trainingOptions.ValidateOnStart();
         spoolOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
@@ -96,6 +109,22 @@ public static class FarmSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceServices>();
         services.AddSingleton<WorkerDirectory>();
+        AddDrain(services, configuration);
         return silo;
+    }
+
+    /// <summary>Graceful exit on stop: see <see cref="SiloDrain"/>.</summary>
+    private static void AddDrain(IServiceCollection services, IConfiguration? configuration)
+    {
+        var drain = services.AddOptions<DrainOptions>();
+        if (configuration is not null)
+        {
+            drain.Bind(configuration.GetSection(DrainOptions.Section));
+        }
+
+        drain.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>();
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<SiloDrain>());
     }
 }

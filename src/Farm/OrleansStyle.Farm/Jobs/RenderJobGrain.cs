@@ -26,7 +26,7 @@ namespace OrleansStyle.Farm.Jobs;
 /// activates it elsewhere and it continues: finished tiles are not rendered again, in-flight ones are sent again.
 /// Reentrant: it awaits many workers at once and still answers status, watch and cancel calls.
 /// </summary>
-[Reentrant, PreferLocalPlacement]
+[Reentrant, CoordinatorPlacement]
 public sealed partial class RenderJobGrain(
     [PersistentState("render", FarmStorage.Jobs)] IPersistentState<RenderJobState> state,
     RenderJobValidator validator,

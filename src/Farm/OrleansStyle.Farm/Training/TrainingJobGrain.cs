@@ -22,7 +22,7 @@ namespace OrleansStyle.Farm.Training;
 /// (a report, a watcher) or its reminder, and a run whose device or silo was lost is placed on another device and
 /// continues from its last checkpoint.
 /// </summary>
-[Reentrant, PreferLocalPlacement]
+[Reentrant, CoordinatorPlacement]
 public sealed partial class TrainingJobGrain(
     [PersistentState("training", FarmStorage.Jobs)] IPersistentState<TrainingJobState> state,
     IModelRegistry models,

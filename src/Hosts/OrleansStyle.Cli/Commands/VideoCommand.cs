@@ -1,7 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using OrleansStyle.Cli.Rendering;
+using OrleansStyle.Farm.Client;
+using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Hosting;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Video;
+using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Temporal;
 using OrleansStyle.Imaging.Video;
 using OrleansStyle.Neural.Style.Optimization;
 using Spectre.Console;
@@ -9,24 +18,25 @@ using Spectre.Console;
 namespace OrleansStyle.Cli.Commands;
 
 /// <summary>
-/// <c>orleans-style video</c>: a clip stylised frame by frame in this process with a feed-forward model, normalised
-/// with statistics frozen from a few keyframes so colours and contrast do not pump between frames. ffmpeg decodes
-/// and encodes in its own processes, so decoding, inference and encoding overlap through the pipes.
+/// <c>orleans-style video</c>: a clip stylised frame by frame on the farm (the embedded one by default) with a
+/// feed-forward model, normalised with statistics frozen from a few keyframes so colours and contrast do not pump
+/// between frames. ffmpeg decodes and encodes in its own processes, so decoding, rendering and encoding overlap.
 /// </summary>
 internal static class VideoCommand
 {
-    /// <summary>Keyframes the frozen statistics are taken from, spread evenly over the clip (as a 2×2 sheet).</summary>
-    private const int Keyframes = 4;
-
     public static Command Create()
     {
-        var input = new Argument<string>("clip") { Description = "The clip to stylise (MP4, MKV, WebM, MOV; H.264, H.265, VP9, AV1, … whatever Debian's ffmpeg decodes)." };
+        var input = new Argument<string?>("clip")
+        {
+            Description = "The clip to stylise (MP4, MKV, WebM, MOV; H.264, H.265, VP9, AV1, … whatever Debian's ffmpeg decodes).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var output = new Option<string>("--output", "-o")
         {
             Description = "Result: .mp4 (H.264, yuv420p), .webm (VP9) or a folder path (PNG frames, no audio). The source's audio is copied.",
             Required = true,
         };
-        var model = new Option<string>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain.", Required = true };
+        var model = new Option<string?>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain; with --gateway a model name of its registry." };
         var styles = new Option<string[]>("--style", "-s") { Description = "A style of the model with an optional weight (starry_night=0.7), or for AdaIN a painting's path." };
         var method = new Option<string?>("--method", "-m") { Description = "model (a trained multi/single-style model, the default) or adain." };
         method.AcceptOnlyFromAmong("model", "adain");
@@ -35,27 +45,58 @@ internal static class VideoCommand
         var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => ColorMode.Style };
         var start = new Option<double?>("--start") { Description = "Start this many seconds into the clip." };
         var duration = new Option<double?>("--duration") { Description = "Stylise this many seconds (from --start)." };
+        var jobId = new Option<string?>("--job-id")
+        {
+            Description = "Name the job (letters, digits, '-', '_', '.'): a run killed part-way and started again with the same id and arguments renders only the frames it had not finished.",
+        };
+        var gateway = new Option<string?>("--gateway") { Description = "Render on a running gateway (orleans-style serve), e.g. http://localhost:5080; --model then names a model of its registry." };
+        var apiKey = new Option<string?>("--api-key") { Description = $"API key for --gateway (default: ${Gateway.GatewayChannels.ApiKeyVariable})." };
+        var detach = new Option<bool>("--detach") { Description = "--gateway: keep the job running if this command stops early; follow it again with --attach." };
+        var attach = new Option<string?>("--attach") { Description = "--gateway: follow the detached video job with this id and write its result (no clip argument)." };
         var statistics = new Option<string>("--statistics")
         {
             Description = "clip (default): normalise every frame with statistics frozen from keyframes, so colours do not pump; frame: each frame's own (the per-frame baseline).",
             DefaultValueFactory = _ => "clip",
         };
         statistics.AcceptOnlyFromAmong("clip", "frame");
+        var temporal = new Option<string>("--temporal")
+        {
+            Description = "blend (default): blend the previous result, warped along the content's optical flow, into each frame where the flow is trusted (less flicker); off: frames independent.",
+            DefaultValueFactory = _ => "blend",
+        };
+        temporal.AcceptOnlyFromAmong("blend", "off");
         var command = new Command("video", """
-            Stylise a video clip frame by frame with a feed-forward model, in this process. Frame count, frame rate,
-            timestamps and audio are kept. Examples:
+            Stylise a video clip frame by frame with a feed-forward model on the farm (by default one embedded in this
+            process, with this machine's devices). Frame count, frame rate, timestamps and audio are kept; finished
+            frames are kept on disk until the result is written, so --job-id resumes a killed run. Examples:
               orleans-style video clip.mp4 -o painted.mp4 --model models/multi4.safetensors --style starry_night
               orleans-style video clip.mkv -o painted.webm --model models/adain.safetensors --method adain --style painting.jpg --alpha 0.8
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, method, alpha, size, color, start, duration, statistics,
+            input, output, model, styles, method, alpha, size, color, start, duration, statistics, temporal, jobId, gateway, apiKey, detach, attach,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            if (parse.GetValue(gateway) is { } gatewayUrl)
+            {
+                var adain = (parse.GetValue(method) ?? "model") == "adain";
+                return await Gateway.GatewayCallErrors.Guard(() => Gateway.GatewayVideo.RunAsync(
+                    new Gateway.GatewayVideoArgs(
+                        gatewayUrl, parse.GetValue(apiKey), parse.GetValue(input), parse.GetValue(output)!, parse.GetValue(model) ?? "", parse.GetValue(styles) ?? [], adain,
+                        parse.GetValue(alpha), parse.GetValue(size), parse.GetValue(color), parse.GetValue(start), parse.GetValue(duration),
+                        parse.GetValue(statistics) == "frame", parse.GetValue(jobId), parse.GetValue(detach), parse.GetValue(attach)),
+                    cancellationToken));
+            }
+
+            if (parse.GetValue(detach) || parse.GetValue(attach) is not null)
+            {
+                throw new ArgumentException("--detach and --attach follow jobs on a gateway: add --gateway URL.");
+            }
+
             // Everything the user can get wrong is checked before a frame is decoded.
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = parse.GetValue(model) ?? throw new ArgumentException("Give the model: --model models/multi4.safetensors (or an AdaIN model with --method adain).");
             var renderer = new FeedForwardRender(modelPath);
             var isAdaIn = renderer.Info.Kind == Neural.FeedForward.StyleModelKind.AdaIn;
             if (isAdaIn != ((parse.GetValue(method) ?? "model") == "adain"))
@@ -73,63 +114,86 @@ internal static class VideoCommand
                 throw new ArgumentException($"--size {cap} is out of range: use 16–8192 pixels, or 0 to keep the clip's size.");
             }
 
+            var jobIdText = parse.GetValue(jobId) is { Length: > 0 } given
+                ? JobIds.IsValid(given) && given is not ("." or "..") ? given : throw new ArgumentException($"--job-id '{given}': {JobIds.Rule}.")
+                : JobIds.New();
             var outputPath = parse.GetValue(output)!;
             var format = VideoOutputFormats.FromPath(outputPath);
-            var clipPath = parse.GetValue(input)!;
+            var clipPath = parse.GetValue(input) ?? throw new ArgumentException("Give the clip to stylise.");
             var info = await VideoProbe.ProbeAsync(clipPath, cancellationToken: cancellationToken);
             var segment = Segment(parse.GetValue(start), parse.GetValue(duration), info);
             var (width, height) = FrameSize(info, parse.GetValue(size), format);
-            var options = new FeedForwardRequestOptions(parse.GetValue(alpha) ?? 1f, parse.GetValue(color), LuminanceSpace.Lab);
-            using var session = renderer.Open(options, parse.GetValue(styles) ?? []);
-
-            var length = segment.LengthIn(info);
-            var expected = Math.Max(1, (long)Math.Round(length.TotalSeconds * info.FrameRate.PerSecond));
-            if (parse.GetValue(statistics) == "clip")
+            var styleWeights = renderer.FarmStyles(parse.GetValue(styles) ?? []);
+            var request = new FarmVideoRequest(
+                jobIdText, clipPath, info, segment, width, height, Path.GetFileNameWithoutExtension(modelPath), [RegionSpec.Everywhere([.. styleWeights])])
             {
-                session.Freeze(await KeyframeSheet(clipPath, segment, length, width, height, cancellationToken));
-            }
+                Alpha = parse.GetValue(alpha) ?? 1f,
+                Color = ToFarm(parse.GetValue(color)),
+                FreezeStatistics = parse.GetValue(statistics) == "clip",
+                Temporal = parse.GetValue(temporal) == "blend" ? TemporalBlendOptions.Default : null,
+            };
 
+            // The embedded default: a silo with this machine's devices in this process, serving the model's folder,
+            // with OrleansStyle__* environment settings as a standalone silo reads them (devices, spool folder).
+            var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            var models = Path.GetFullPath(Path.GetDirectoryName(modelPath) is { Length: > 0 } folder ? folder : ".");
+            await using var farm = await EmbeddedFarm.StartAsync(
+                devices: d => settings.GetSection(DeviceOptions.Section).Bind(d),
+                models: m => m.Directory = models,
+                video: v => settings.GetSection(VideoOptions.Section).Bind(v),
+                logLevel: LogLevel.Error,
+                cancellationToken: cancellationToken);
             var clock = Stopwatch.StartNew();
-            long frames = 0;
-            await using (var writer = VideoFrameWriter.Create(outputPath, width, height, clipPath, info, segment))
+            VideoJobStatus status;
+            try
             {
-                await using var reader = VideoFrameReader.Open(clipPath, width, height, segment);
-                await AnsiConsole.Progress()
+                status = await AnsiConsole.Progress()
                     .AutoClear(false)
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
                     .StartAsync(async context =>
                     {
-                        var task = context.AddTask(Describe(0, expected, clock.Elapsed), maxValue: expected);
-                        while (await reader.ReadAsync(cancellationToken) is { } frame)
+                        var task = context.AddTask(Describe(0, request.ExpectedFrames, clock.Elapsed), maxValue: request.ExpectedFrames);
+                        var progress = new Progress<VideoJobStatus>(s =>
                         {
-                            var painted = await Task.Run(() => session.Stylise(frame), cancellationToken);
-                            await writer.WriteAsync(painted, cancellationToken);
-                            frames++;
-                            task.MaxValue = Math.Max(expected, frames); // the container's count can be an estimate
-                            task.Value = frames;
-                            task.Description = Describe(frames, (long)task.MaxValue, clock.Elapsed);
-                        }
-
-                        task.Value = task.MaxValue = frames;
+                            task.MaxValue = Math.Max(s.FramesTotal, s.FramesDone); // the container's count can be an estimate
+                            task.Value = s.FramesDone;
+                            task.Description = Describe(s.FramesDone, (long)task.MaxValue, clock.Elapsed, s.FramesPerSecond);
+                        });
+                        AnsiConsole.MarkupLine($"Video job {Markup.Escape(jobIdText)}: {request.ExpectedFrames} frames of {width}×{height}");
+                        var finished = await new FarmVideoClient(farm.Grains).RenderAsync(request, outputPath, progress, cancellationToken: cancellationToken);
+                        task.Value = task.MaxValue = finished.FramesDone;
+                        return finished;
                     });
-                await writer.CompleteAsync(cancellationToken);
+            }
+            catch (FarmVideoFailedException failed)
+            {
+                throw new InvalidOperationException($"The video job failed: {failed.Status.Error}", failed);
             }
 
             AnsiConsole.MarkupLine(
-                $"Wrote [green]{Markup.Escape(outputPath)}[/]: {frames} frames of {width}×{height} at {info.FrameRate.PerSecond:0.###} fps" +
-                $"{(info.HasAudio && format != VideoOutputFormat.PngFrames ? " with the source's audio" : "")} in {clock.Elapsed.TotalSeconds:F1} s ({frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F1} frames/s).");
+                $"Wrote [green]{Markup.Escape(outputPath)}[/]: {status.FramesDone} frames of {width}×{height} at {info.FrameRate.PerSecond:0.###} fps" +
+                $"{(info.HasAudio && format != VideoOutputFormat.PngFrames ? " with the source's audio" : "")} in {clock.Elapsed.TotalSeconds:F1} s ({status.FramesRendered / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F1} frames/s)" +
+                $"; {status.FramesRendered} rendered, {status.FramesResumed} resumed from job {Markup.Escape(jobIdText)}.");
             return 0;
         }));
 
         return command;
     }
 
-    private static string Describe(long done, long total, TimeSpan elapsed)
+    private static string Describe(long done, long total, TimeSpan elapsed, double? framesPerSecond = null)
     {
-        var rate = done / Math.Max(elapsed.TotalSeconds, 1e-3);
+        var rate = framesPerSecond ?? done / Math.Max(elapsed.TotalSeconds, 1e-3);
         var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : (TimeSpan?)null;
         return $"frames {done}/{total}  {rate:F1} frames/s  ETA {(eta is { } e ? e.ToString(@"hh\:mm\:ss") : "--:--:--")}";
     }
+
+    private static ColorControlMode ToFarm(ColorMode color) => color switch
+    {
+        ColorMode.LuminanceOnly => ColorControlMode.LuminanceOnly,
+        ColorMode.PreserveContentColors => ColorControlMode.PreserveContentColors,
+        ColorMode.MatchContentColors => throw new ArgumentException("--color MatchContentColors is not available for video: use Style, LuminanceOnly or PreserveContentColors."),
+        _ => ColorControlMode.Style,
+    };
 
     private static VideoSegment Segment(double? start, double? duration, VideoInfo info)
     {
@@ -153,30 +217,5 @@ internal static class VideoCommand
         var width = Math.Max(2, (int)Math.Round(info.Width * scale));
         var height = Math.Max(2, (int)Math.Round(info.Height * scale));
         return format.NeedsEvenSize() ? (width & ~1, height & ~1) : (width, height);
-    }
-
-    /// <summary>
-    /// Up to four frames spread over the segment, side by side in a 2×2 sheet: instance-norm statistics of the sheet
-    /// are those of the keyframes pooled, one set for the whole clip.
-    /// </summary>
-    private static async Task<PlanarImage> KeyframeSheet(string clip, VideoSegment segment, TimeSpan length, int width, int height, CancellationToken cancellationToken)
-    {
-        var sheet = new PlanarImage(width * 2, height * 2, 3);
-        var origin = segment.Start ?? TimeSpan.Zero;
-        for (var k = 0; k < Keyframes; k++)
-        {
-            var time = origin + (length * ((k + 0.5) / Keyframes));
-            var frame = await VideoFrameReader.ReadFrameAtAsync(clip, time, width, height, cancellationToken);
-            var (left, top) = (k % 2 * width, k / 2 * height);
-            for (var c = 0; c < 3; c++)
-            {
-                for (var y = 0; y < height; y++)
-                {
-                    frame.Row(c, y).CopyTo(sheet.Row(c, top + y).Slice(left, width));
-                }
-            }
-        }
-
-        return sheet;
     }
 }

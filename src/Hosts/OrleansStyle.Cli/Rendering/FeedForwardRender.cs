@@ -106,6 +106,32 @@ internal sealed class FeedForwardRender(string modelPath)
         }
     }
 
+    /// <summary>
+    /// The styles as the farm takes them: a trained style by the name the model file gives it (also from a path to its
+    /// painting or its number), an AdaIN painting as its pixels. Checked here, before any frame is decoded.
+    /// </summary>
+    public IReadOnlyList<Farm.Jobs.StyleWeight> FarmStyles(string[] styles)
+    {
+        if (styles.Length == 0)
+        {
+            throw new ArgumentException(_info.Kind == StyleModelKind.AdaIn
+                ? "Give a painting: --style PATH (AdaIN takes any style image)."
+                : $"Give a style of this model: --style NAME[=W], one of {string.Join(", ", _info.Styles)}.");
+        }
+
+        return [.. styles.Select(spec =>
+        {
+            var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
+            if (_info.Kind == StyleModelKind.AdaIn)
+            {
+                return Farm.Jobs.StyleWeight.FromImage(Path.GetFileNameWithoutExtension(nameOrPath), Farm.Pixels.PixelBufferConversions.ToPixelBuffer(ImageFiles.ReadRgb(nameOrPath)), weight);
+            }
+
+            var choice = Choice(spec);
+            return Farm.Jobs.StyleWeight.Trained(_info.Styles[choice.Index ?? 0], weight);
+        })];
+    }
+
     private StyleChoice Choice(string spec)
     {
         var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);

@@ -104,6 +104,12 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return GatewayErrors.Build(Code.DeadlineExceeded, failed.Message, "JOB_DEADLINE");
             case FarmJobFailedException failed:
                 return GatewayErrors.Build(Code.Aborted, failed.Message, "JOB_FAILED");
+            case FarmVideoFailedException failed when failed.Status.State == JobState.Cancelled:
+                return GatewayErrors.Build(Code.Cancelled, failed.Message, "JOB_CANCELLED");
+            case FarmVideoFailedException failed:
+                return GatewayErrors.Build(Code.Aborted, failed.Message, "JOB_FAILED");
+            case Imaging.Video.VideoRejectedException rejected:
+                return GatewayErrors.InvalidArgument("clip", rejected.Message, "VIDEO_REJECTED");
             case OperationCanceledException or TimeoutException when DeadlinePassed(context):
                 return GatewayErrors.Build(Code.DeadlineExceeded, "The call's deadline passed before the work finished.", "DEADLINE");
             case OperationCanceledException:

@@ -20,6 +20,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var services = new[]
         {
             endpoints.MapGrpcService<RenderService>(),
+            endpoints.MapGrpcService<VideoService>(),
             endpoints.MapGrpcService<JobsService>(),
             endpoints.MapGrpcService<ModelsService>(),
             endpoints.MapGrpcService<StylesService>(),

@@ -69,7 +69,7 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(FreePort(), FreePort(), serviceId: options.ServiceId, clusterId: options.ClusterId)
-                .AddRenderFarm(builder.Configuration, options.Devices, options.Models, options.Jobs, options.Training));
+                .AddRenderFarm(builder.Configuration, options.Devices, options.Models, options.Jobs, options.Training, video: options.Video));
         }
         else if (options.RedisMembership is { } redis)
         {

@@ -45,6 +45,9 @@ public sealed class GatewayHostOptions
     /// <summary>Training on the embedded silo's devices (where its training photos are).</summary>
     public Action<Farm.Training.FarmTrainingOptions>? Training { get; set; }
 
+    /// <summary>Video job coordinators of the embedded silo (their frame spool, frames in flight).</summary>
+    public Action<Farm.Video.VideoOptions>? Video { get; set; }
+
     /// <summary>Metrics, traces and the dashboard, after <c>OrleansStyle:Telemetry</c> from configuration.</summary>
     public Action<Farm.Telemetry.TelemetryOptions>? Telemetry { get; set; }
 

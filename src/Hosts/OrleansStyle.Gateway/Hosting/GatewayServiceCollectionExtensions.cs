@@ -49,6 +49,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ModelStore>();
         services.AddSingleton<StyleLibrary>();
         services.AddSingleton<RenderPlanner>();
+        services.AddSingleton<Video.ClipLibrary>();
+        services.AddSingleton<Video.VideoPlanner>();
+        services.AddSingleton<Video.GatewayVideoJobs>();
         services.AddSingleton<JobStreamer>();
         services.AddSingleton<CallerJobLimiter>();
         services.AddSingleton<CallerJobIndex>();

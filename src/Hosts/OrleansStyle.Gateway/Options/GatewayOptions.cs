@@ -53,6 +53,15 @@ public sealed class GatewayOptions
     /// <summary>Folder of the style library (PNG, JPEG and WebP files named by style); a shared volume in a cluster.</summary>
     public string StyleDirectory { get; set; } = "styles";
 
+    /// <summary>Folder of the clip library (MP4, MKV, WebM and MOV files named by clip), which Video.Render may name instead of uploading.</summary>
+    public string ClipDirectory { get; set; } = "clips";
+
+    /// <summary>
+    /// Where video jobs keep their uploaded clip and encoded result while they run (one folder per job, deleted when the
+    /// result has been streamed, or 10 minutes after the job ended when nobody re-attached).
+    /// </summary>
+    public string VideoWorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "orleans-style", "gateway-video");
+
     /// <summary>Largest style image an upload may write.</summary>
     public long MaxStyleBytes { get; set; } = 32L << 20;
 

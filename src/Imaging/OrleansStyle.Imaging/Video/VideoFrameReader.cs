@@ -58,6 +58,28 @@ public sealed class VideoFrameReader : IAsyncDisposable
     }
 
     /// <summary>
+    /// The next frame as packed rgb24 bytes in a new array (for callers that pass frames on as bytes, e.g. to the farm),
+    /// or null at the end of the clip.
+    /// </summary>
+    public async ValueTask<byte[]?> ReadRgbAsync(CancellationToken cancellationToken = default)
+    {
+        var frame = new byte[_buffer.Length];
+        var read = await _output.ReadAtLeastAsync(frame, frame.Length, throwOnEndOfStream: false, cancellationToken);
+        if (read == frame.Length)
+        {
+            return frame;
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+        if (_process.ExitCode != 0)
+        {
+            throw new InvalidDataException($"ffmpeg could not decode the clip: {FfmpegProcess.FirstLine(await _error)}");
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// One frame at <paramref name="time"/> (seeking to the nearest earlier keyframe and decoding on), e.g. the frames
     /// that frozen statistics are captured from.
     /// </summary>

@@ -62,6 +62,20 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             throw new DirectoryNotFoundException($"The output folder {folder} does not exist.");
         }
 
+        // A run killed outright (SIGKILL, power loss) cannot delete its temporary output: the next run for the same
+        // output does, so a resumed job leaves nothing behind either.
+        foreach (var stale in Directory.EnumerateFileSystemEntries(folder, $".{Path.GetFileNameWithoutExtension(full)}.partial-*{Path.GetExtension(full)}"))
+        {
+            if (Directory.Exists(stale))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+            else
+            {
+                File.Delete(stale);
+            }
+        }
+
         // Same folder, so the final move is a rename; the extension stays last so a reader can tell what it is.
         var temporary = Path.Combine(folder, $".{Path.GetFileNameWithoutExtension(full)}.partial-{Guid.NewGuid():N}{Path.GetExtension(full)}");
         var arguments = new List<string>
@@ -103,9 +117,20 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         }
 
         RawFrames.FromPlanar(frame, _buffer);
+        await WriteRgbAsync(_buffer, cancellationToken);
+    }
+
+    /// <summary>Writes one frame given as packed rgb24 bytes (<see cref="Width"/> × <see cref="Height"/> × 3).</summary>
+    public async ValueTask WriteRgbAsync(ReadOnlyMemory<byte> rgb, CancellationToken cancellationToken = default)
+    {
+        if (rgb.Length != _buffer.Length)
+        {
+            throw new ArgumentException($"The writer takes {Width}×{Height} RGB frames ({_buffer.Length} bytes); this one has {rgb.Length} bytes.", nameof(rgb));
+        }
+
         try
         {
-            await _input.WriteAsync(_buffer, cancellationToken);
+            await _input.WriteAsync(rgb, cancellationToken);
         }
         catch (IOException ex)
         {

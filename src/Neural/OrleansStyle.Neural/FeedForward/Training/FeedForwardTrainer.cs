@@ -11,7 +11,11 @@ using static TorchSharp.torch;
 namespace OrleansStyle.Neural.FeedForward.Training;
 
 /// <summary>Losses of one training step (the weighted total and its unweighted parts).</summary>
-public sealed record TrainingLosses(int Step, float Total, float Content, float Style, float TotalVariation);
+public sealed record TrainingLosses(int Step, float Total, float Content, float Style, float TotalVariation)
+{
+    /// <summary>The unweighted temporal term (0 when <see cref="TrainingOptions.TemporalWeight"/> is 0).</summary>
+    public float Temporal { get; init; }
+}
 
 /// <summary>
 /// Trains a feed-forward styliser with the frozen loss network (the bundled ResNet-18), one Adam step per
@@ -261,8 +265,12 @@ public sealed class FeedForwardTrainer : IDisposable
     public TrainingLosses TrainStep()
     {
         using var scope = NewDisposeScope();
-        var (total, content, style, variation) = Options.Kind == StyleModelKind.AdaIn ? AdaInLosses() : TransformerLosses();
-        var losses = new TrainingLosses(Step + 1, total.item<float>(), content.item<float>(), style.item<float>(), variation.item<float>());
+        var temporal = zeros(1, device: _device);
+        var (total, content, style, variation) = Options.Kind == StyleModelKind.AdaIn ? AdaInLosses() : TransformerLosses(out temporal);
+        var losses = new TrainingLosses(Step + 1, total.item<float>(), content.item<float>(), style.item<float>(), variation.item<float>())
+        {
+            Temporal = temporal.item<float>(),
+        };
         _divergence.Check(losses);
         _adam.ZeroGrad();
         total.backward();
@@ -374,7 +382,7 @@ public sealed class FeedForwardTrainer : IDisposable
         }
     }
 
-    private (Tensor Total, Tensor Content, Tensor Style, Tensor Variation) TransformerLosses()
+    private (Tensor Total, Tensor Content, Tensor Style, Tensor Variation) TransformerLosses(out Tensor temporal)
     {
         var network = _transformer!;
         var batch = Options.Batch;
@@ -410,7 +418,23 @@ public sealed class FeedForwardTrainer : IDisposable
             }
         }
 
-        return Combine(content, style, TotalVariation.Compute(output));
+        temporal = Options.TemporalWeight > 0 ? TemporalLoss(network, input, output, condition) : zeros(1, device: _device);
+        var (total, c, s, v) = Combine(content, style, TotalVariation.Compute(output));
+        return (Options.TemporalWeight > 0 ? total.add(temporal.squeeze().Times(Options.TemporalWeight)) : total, c, s, v);
+    }
+
+    /// <summary>
+    /// ‖mask ⊙ (f(warp(x)) − warp(f(x)))‖² averaged over the trusted pixels and channels: the network should move its
+    /// strokes with the picture instead of repainting them (Ruder et al. 2018; ReCoNet).
+    /// </summary>
+    private Tensor TemporalLoss(TransformerNet network, Tensor input, Tensor output, StyleCondition condition)
+    {
+        var (grid, mask) = SyntheticMotion.Random(
+            (int)input.shape[0], (int)input.shape[2], (int)input.shape[3], Seeds.Derive(Options.Seed, Seeds.TemporalMotion, Step), _device);
+        var ofMoved = network.forward(SyntheticMotion.Warp(input, grid), condition);
+        var moved = SyntheticMotion.Warp(output, grid);
+        var squared = ofMoved.sub(moved).square().mul(mask);
+        return squared.sum().div(mask.sum().Times((float)output.shape[1]).AtLeast(1f)).reshape(1);
     }
 
     private (Tensor Total, Tensor Content, Tensor Style, Tensor Variation) AdaInLosses()

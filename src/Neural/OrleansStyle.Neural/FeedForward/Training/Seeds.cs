@@ -10,6 +10,7 @@ internal static class Seeds
     public const long ContentCrops = 1;
     public const long StyleCrops = 2;
     public const long ProceduralStyles = 3;
+    public const long TemporalMotion = 4;
 
     /// <summary>Added to a crop stream for the epoch order of the same data.</summary>
     public const long OrderOffset = 1000;

@@ -74,6 +74,12 @@ public sealed record TrainingOptions
     /// <summary>Multi: the first this-many styles are already trained; only the new γ/β rows learn (convolutions stay fixed).</summary>
     public int FrozenStyles { get; init; }
 
+    /// <summary>
+    /// Weight of the temporal term (single/multi only; 0 = off): the output of a synthetically moved crop should equal
+    /// the moved output, occlusion-masked (<see cref="SyntheticMotion"/>). Costs a second forward pass per step.
+    /// </summary>
+    public float TemporalWeight { get; init; }
+
     /// <summary>The defaults of each family: Johnson/Dumoulin (lr 1e-3, W 32) or Huang &amp; Belongie (lr 1e-4, decoder W 64, no TV).</summary>
     public static TrainingOptions For(StyleModelKind kind) => kind == StyleModelKind.AdaIn
         ? new TrainingOptions { Kind = kind, LearningRate = 1e-4f, Width = 64, TotalVariationWeight = 0f }
@@ -116,9 +122,14 @@ public sealed record TrainingOptions
             problems.Add("The learning rate must be positive.");
         }
 
-        if (new[] { ContentWeight, StyleWeight, TotalVariationWeight }.Any(w => w < 0 || !float.IsFinite(w)))
+        if (new[] { ContentWeight, StyleWeight, TotalVariationWeight, TemporalWeight }.Any(w => w < 0 || !float.IsFinite(w)))
         {
             problems.Add("Loss weights must be finite and non-negative.");
+        }
+
+        if (TemporalWeight > 0 && Kind == StyleModelKind.AdaIn)
+        {
+            problems.Add("The temporal term is for single- and multi-style networks; AdaIN decoders do not take --temporal-weight.");
         }
 
         if (StyleSize is < 0 or > 8192 or (> 0 and < 16))

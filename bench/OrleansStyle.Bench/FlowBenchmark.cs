@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using OpenCvSharp;
+using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Temporal;
+using OrleansStyle.Tests.Shared;
+
+namespace OrleansStyle.Bench;
+
+/// <summary>
+/// bench flow: optical flow speed per 640×360 pair and accuracy on a synthetic pan + zoom with known flow (mean and
+/// median end-point error in px, over the interior), for Farnebäck settings side by side in one run. Scenes: a
+/// sample photo and smooth noise (textured everywhere).
+/// </summary>
+internal static class FlowBenchmark
+{
+    public static void Run(string[] photos)
+    {
+        const int w = 640, h = 360;
+        Console.WriteLine("| scene | method | ms / pair | mean EPE px | median EPE px | EPE p90 px |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var scenes = photos.DefaultIfEmpty(SampleImages.Content("garden")).Select(p => (Path.GetFileNameWithoutExtension(p), new SafeImageReader().ReadRgb(p).ToPlanar()));
+        foreach (var (name, photo) in scenes)
+        {
+            var source = photo.Resize(w + 80, h + 80);
+            // The true motion: every point of frame a moves by a 3 % zoom about the centre plus a (4, −2) px pan.
+            double s = 1.03, tx = 4, ty = -2, cx = (w + 80) / 2.0, cy = (h + 80) / 2.0;
+            var a = source.Crop(40, 40, w, h);
+            var fromA = new FlowField(w, h, new float[w * h], new float[w * h]);
+            var trueX = new float[w * h];
+            var trueY = new float[w * h];
+            for (var y = 0; y < h; y++)
+            {
+                for (var x = 0; x < w; x++)
+                {
+                    var (X, Y) = (x + 40.0, y + 40.0);
+                    trueX[(y * w) + x] = (float)((cx + (s * (X - cx)) + tx) - X);
+                    trueY[(y * w) + x] = (float)((cy + (s * (Y - cy)) + ty) - Y);
+                    // b(x) = source(inverse motion of x), so a(x) = b(x + true(x)).
+                    fromA.Dx[(y * w) + x] = (float)((cx + ((X - tx - cx) / s)) - X);
+                    fromA.Dy[(y * w) + x] = (float)((cy + ((Y - ty - cy) / s)) - Y);
+                }
+            }
+
+            var b = Warp(source, fromA);
+            foreach (var (method, run) in Methods())
+            {
+                run(a, b); // warm-up
+                var clock = Stopwatch.StartNew();
+                FlowField flow = null!;
+                for (var i = 0; i < 3; i++)
+                {
+                    flow = run(a, b);
+                }
+
+                var errors = new List<double>();
+                for (var y = 20; y < h - 20; y++)
+                {
+                    for (var x = 20; x < w - 20; x++)
+                    {
+                        var i = (y * w) + x;
+                        errors.Add(Math.Sqrt(Math.Pow(flow.Dx[i] - trueX[i], 2) + Math.Pow(flow.Dy[i] - trueY[i], 2)));
+                    }
+                }
+
+                errors.Sort();
+                Console.WriteLine($"| {name} | {method} | {clock.Elapsed.TotalMilliseconds / 3:F0} | {errors.Average():F3} | {errors[errors.Count / 2]:F3} | {errors[errors.Count * 9 / 10]:F3} |");
+            }
+        }
+    }
+
+    private static IEnumerable<(string, Func<PlanarImage, PlanarImage, FlowField>)> Methods()
+    {
+        yield return ("OpticalFlow.Farneback (shipped)", OpticalFlow.Farneback);
+        yield return ("Farnebäck win 15, 3 levels", (a, b) => Cv(a, b, 15, 3, OpticalFlowFlags.None));
+        yield return ("Farnebäck win 31, 5 levels", (a, b) => Cv(a, b, 31, 5, OpticalFlowFlags.None));
+        yield return ("Farnebäck win 31, 5 levels, Gaussian", (a, b) => Cv(a, b, 31, 5, OpticalFlowFlags.FarnebackGaussian));
+        yield return ("Farnebäck win 47, 6 levels", (a, b) => Cv(a, b, 47, 6, OpticalFlowFlags.None));
+    }
+
+    /// <summary>source (80 px larger) sampled at x + 40 + offset(x).</summary>
+    private static PlanarImage Warp(PlanarImage source, FlowField offset)
+    {
+        var shifted = new FlowField(offset.Width, offset.Height, offset.Dx.Select(d => d + 40).ToArray(), offset.Dy.Select(d => d + 40).ToArray());
+        var padded = new PlanarImage(offset.Width, offset.Height, 3);
+        // FlowField.Warp needs equal sizes: sample the larger source by hand (bilinear).
+        for (var y = 0; y < offset.Height; y++)
+        {
+            for (var x = 0; x < offset.Width; x++)
+            {
+                var i = (y * offset.Width) + x;
+                var sx = x + shifted.Dx[i];
+                var sy = y + shifted.Dy[i];
+                int x0 = (int)sx, y0 = (int)sy;
+                float fx = sx - x0, fy = sy - y0;
+                for (var c = 0; c < 3; c++)
+                {
+                    float At(int xx, int yy) => source.Row(c, Math.Clamp(yy, 0, source.Height - 1))[Math.Clamp(xx, 0, source.Width - 1)];
+                    var top = At(x0, y0) + (fx * (At(x0 + 1, y0) - At(x0, y0)));
+                    var bottom = At(x0, y0 + 1) + (fx * (At(x0 + 1, y0 + 1) - At(x0, y0 + 1)));
+                    padded.Row(c, y)[x] = top + (fy * (bottom - top));
+                }
+            }
+        }
+
+        return padded;
+    }
+
+    private static FlowField Cv(PlanarImage a, PlanarImage b, int window, int levels, OpticalFlowFlags flags)
+    {
+        using var ma = Luma(a);
+        using var mb = Luma(b);
+        using var flow = new Mat();
+        Cv2.CalcOpticalFlowFarneback(ma, mb, flow, 0.5, levels, window, 3, 5, 1.2, flags);
+        var packed = new float[2 * a.PlaneLength];
+        System.Runtime.InteropServices.Marshal.Copy(flow.Data, packed, 0, packed.Length);
+        return new FlowField(a.Width, a.Height, [.. packed.Where((_, i) => i % 2 == 0)], [.. packed.Where((_, i) => i % 2 == 1)]);
+    }
+
+    private static Mat Luma(PlanarImage image)
+    {
+        var n = image.PlaneLength;
+        var bytes = new byte[n];
+        for (var i = 0; i < n; i++)
+        {
+            bytes[i] = (byte)Math.Clamp((int)MathF.Round(255f * ((0.299f * image.Data[i]) + (0.587f * image.Data[n + i]) + (0.114f * image.Data[(2 * n) + i]))), 0, 255);
+        }
+
+        var mat = new Mat(image.Height, image.Width, MatType.CV_8UC1);
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, mat.Data, n);
+        return mat;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using Grpc.Core;
+using OrleansStyle.Cli.Commands;
+using OrleansStyle.Cli.Rendering;
+using OrleansStyle.Farm.Models;
+using OrleansStyle.Gateway.V1;
+using Spectre.Console;
+using NeuralColor = OrleansStyle.Neural.Style.Optimization.ColorMode;
+using V1Color = OrleansStyle.Gateway.V1.ColorMode;
+using V1Style = OrleansStyle.Gateway.V1.StyleWeight;
+
+namespace OrleansStyle.Cli.Gateway;
+
+/// <summary>
+/// <c>video --gateway URL</c>: the clip travels as it is on disk in 1 MiB chunks (the gateway probes it before any
+/// frame is rendered), progress is shown as the frames finish, and the encoded result is written beside the output
+/// and moved into place once complete. <c>--attach ID</c> follows a detached job instead of starting one.
+/// </summary>
+internal static class GatewayVideo
+{
+    public static async Task<int> RunAsync(GatewayVideoArgs args, CancellationToken cancellationToken)
+    {
+        var format = Path.GetExtension(args.Output).ToLowerInvariant() switch
+        {
+            ".mp4" or ".m4v" => VideoFormat.Mp4,
+            ".webm" => VideoFormat.Webm,
+            _ => throw new ArgumentException($"{args.Output}: through a gateway a video comes back as .mp4 (H.264) or .webm (VP9); PNG frames are written only in this process."),
+        };
+        using var channel = GatewayChannels.Open(args.Gateway);
+        var headers = GatewayChannels.Headers(args.ApiKey);
+        var client = new OrleansStyle.Gateway.V1.Video.VideoClient(channel);
+        var clock = Stopwatch.StartNew();
+        string? jobId = args.Attach;
+        VideoSummary summary;
+        try
+        {
+            if (args.Attach is { } attach)
+            {
+                using var call = client.Attach(new AttachVideoRequest { JobId = attach }, headers, cancellationToken: cancellationToken);
+                summary = await Follow(call.ResponseStream, args.Output, _ => { }, cancellationToken);
+            }
+            else
+            {
+                var clip = ChunkedUpload.RequireFile(args.Clip ?? throw new ArgumentException("Give the clip to stylise, or --attach JOB_ID to follow a detached job."));
+                var (header, styleFiles) = Header(args, format);
+                header.UploadBytes = new FileInfo(clip).Length + styleFiles.Sum(s => new FileInfo(s.Path).Length);
+                using var call = client.Render(headers, cancellationToken: cancellationToken);
+                try
+                {
+                    await call.RequestStream.WriteAsync(new VideoRequest { Header = header }, cancellationToken);
+                    foreach (var (path, part, name) in styleFiles.Select(s => (s.Path, VideoPart.Style, s.Name)).Prepend((clip, VideoPart.Clip, "")))
+                    {
+                        await foreach (var data in ChunkedUpload.ReadAsync(path, cancellationToken))
+                        {
+                            await call.RequestStream.WriteAsync(new VideoRequest { Chunk = new VideoChunk { Part = part, Name = name, Data = data } }, cancellationToken);
+                        }
+                    }
+
+                    await call.RequestStream.CompleteAsync();
+                }
+                catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Refused part-way: the reason arrives as the call's status below.
+                }
+
+                summary = await Follow(call.ResponseStream, args.Output, id => jobId = id, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (args.Detach && jobId is not null && cancellationToken.IsCancellationRequested
+                                          && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            AnsiConsole.MarkupLine(
+                $"Stopped following video job [green]{Markup.Escape(jobId)}[/]; it runs on. Re-attach: orleans-style video --attach {Markup.Escape(jobId)} -o {Markup.Escape(args.Output)} --gateway {Markup.Escape(args.Gateway)}");
+            return CliErrors.Cancelled;
+        }
+
+        var job = summary.Job;
+        AnsiConsole.MarkupLine(
+            $"Wrote [green]{Markup.Escape(args.Output)}[/]: {job.FramesDone} frames of {job.Width}×{job.Height} at {job.FrameRate} fps{(job.HasAudio ? " with the source's audio" : "")} in {clock.Elapsed.TotalSeconds:F1} s" +
+            $"; {job.FramesDone - job.FramesResumed} rendered, {job.FramesResumed} resumed from job {Markup.Escape(job.JobId)}.");
+        return 0;
+    }
+
+    private static (VideoHeader Header, List<(string Path, string Name)> StyleFiles) Header(GatewayVideoArgs args, VideoFormat format)
+    {
+        var header = new VideoHeader
+        {
+            JobId = args.JobId ?? "",
+            Model = Path.GetFileNameWithoutExtension(args.Model), // the gateway knows models by registry name
+            MaxSide = args.MaxSide,
+            Color = args.Color switch
+            {
+                NeuralColor.LuminanceOnly => V1Color.LuminanceOnly,
+                NeuralColor.MatchContentColors => V1Color.MatchContentColors,
+                NeuralColor.PreserveContentColors => V1Color.PreserveContentColors,
+                _ => V1Color.Style,
+            },
+            OutputFormat = format,
+            DetachOnDisconnect = args.Detach,
+            Statistics = args.FrameStatistics ? VideoStatistics.Frame : VideoStatistics.Clip,
+        };
+        if (args.Alpha is { } alpha)
+        {
+            header.Alpha = alpha;
+        }
+
+        if (args.Start is { } start)
+        {
+            header.StartSeconds = start;
+        }
+
+        if (args.Duration is { } duration)
+        {
+            header.DurationSeconds = duration;
+        }
+
+        if (args.Styles.Count == 0)
+        {
+            throw new ArgumentException("Give a style: --style NAME[=W] of the model, or --style PATH (a painting, or a style of the gateway's library) with --method adain.");
+        }
+
+        var files = new List<(string Path, string Name)>();
+        var region = new OrleansStyle.Gateway.V1.Region();
+        foreach (var spec in args.Styles)
+        {
+            var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
+            if (!args.AdaIn || (!File.Exists(nameOrPath) && ModelNames.IsValid(nameOrPath)))
+            {
+                region.Styles.Add(new V1Style { Name = Path.GetFileNameWithoutExtension(nameOrPath), Weight = weight });
+                continue;
+            }
+
+            var name = $"style{files.Count}-{Path.GetFileNameWithoutExtension(nameOrPath)}";
+            files.Add((Path.GetFullPath(ChunkedUpload.RequireFile(nameOrPath)), name));
+            region.Styles.Add(new V1Style { Name = name, Weight = weight });
+        }
+
+        header.Regions.Add(region);
+        return (header, files);
+    }
+
+    /// <summary>Progress on the console, the result beside the output until the summary arrives; never half a clip left behind.</summary>
+    private static async Task<VideoSummary> Follow(IAsyncStreamReader<VideoEvent> events, string output, Action<string> accepted, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The output folder {directory} does not exist.");
+        }
+
+        var partial = Path.Combine(directory, $".{Path.GetFileName(output)}.partial-{Guid.NewGuid():N}");
+        VideoSummary? summary = null;
+        try
+        {
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("uploading…", maxValue: 1);
+                    await using var file = File.Create(partial);
+                    await foreach (var item in events.ReadAllAsync(cancellationToken))
+                    {
+                        switch (item.EventCase)
+                        {
+                            case VideoEvent.EventOneofCase.Accepted:
+                                accepted(item.Accepted.JobId);
+                                AnsiConsole.MarkupLine($"Video job {Markup.Escape(item.Accepted.JobId)}: {item.Accepted.FramesTotal} frames of {item.Accepted.Width}×{item.Accepted.Height}");
+                                task.MaxValue = Math.Max(1, item.Accepted.FramesTotal);
+                                break;
+                            case VideoEvent.EventOneofCase.Progress:
+                                var p = item.Progress;
+                                task.MaxValue = Math.Max(1, Math.Max(p.FramesTotal, p.FramesDone));
+                                task.Value = p.FramesDone;
+                                task.Description = $"frames {p.FramesDone}/{p.FramesTotal}  {p.FramesPerSecond:F1} frames/s  ETA {(p.Eta is { } eta ? eta.ToTimeSpan().ToString(@"hh\:mm\:ss") : "--:--:--")}";
+                                break;
+                            case VideoEvent.EventOneofCase.Result:
+                                item.Result.Data.WriteTo(file);
+                                break;
+                            case VideoEvent.EventOneofCase.Summary:
+                                summary = item.Summary;
+                                task.Value = task.MaxValue;
+                                break;
+                        }
+                    }
+                });
+
+            if (summary is null)
+            {
+                throw new InvalidDataException("The gateway ended without a summary; the result is incomplete.");
+            }
+
+            File.Move(partial, output, overwrite: true);
+            return summary;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+}

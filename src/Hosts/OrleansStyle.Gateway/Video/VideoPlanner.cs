@@ -1,0 +1,229 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Client;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Gateway.Catalog;
+using OrleansStyle.Gateway.Errors;
+using OrleansStyle.Gateway.Options;
+using OrleansStyle.Gateway.Rendering;
+using OrleansStyle.Gateway.V1;
+using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Video;
+using OrleansStyle.Neural.FeedForward;
+using FarmStyleWeight = OrleansStyle.Farm.Jobs.StyleWeight;
+
+namespace OrleansStyle.Gateway.Video;
+
+/// <summary>
+/// Checks a video header before any chunk is accepted (options, model, styles, library clip), then probes the clip and
+/// states the job as an in-process caller would (<see cref="FarmVideoRequest"/>).
+/// </summary>
+public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, ClipLibrary clips, IOptions<GatewayOptions> options)
+{
+    public const int MinPreviewSide = 16;
+    public const int MaxPreviewSide = 512;
+
+    private readonly GatewayOptions _options = options.Value;
+    private readonly SafeImageReader _reader = new(new ImageLimits { MaxPixels = options.Value.MaxPixels, MaxBytes = options.Value.MaxUploadBytes });
+
+    /// <summary>Every problem with the header at once (INVALID_ARGUMENT), an unknown model or library clip (NOT_FOUND), or a declared upload over the limit.</summary>
+    public void Validate(VideoHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (header.UploadBytes > _options.MaxUploadBytes)
+        {
+            throw GatewayErrors.ResourceExhausted(
+                $"The header announces {header.UploadBytes} bytes; the gateway takes at most {_options.MaxUploadBytes} per call ({GatewayOptions.Section}:MaxUploadBytes).",
+                "UPLOAD_TOO_LARGE");
+        }
+
+        var problems = new List<(string, string)>();
+        if (header.JobId.Length > 0 && (!JobIds.IsValid(header.JobId) || header.JobId is "." or ".."))
+        {
+            problems.Add(("job_id", $"'{header.JobId}' is not a job id: {JobIds.Rule}, or leave it empty."));
+        }
+
+        if (header.Color is not (ColorMode.Unspecified or ColorMode.Style or ColorMode.LuminanceOnly or ColorMode.PreserveContentColors))
+        {
+            problems.Add(("color", $"{header.Color} is not available for video: use STYLE, LUMINANCE_ONLY or PRESERVE_CONTENT_COLORS."));
+        }
+
+        if (header.OutputFormat is not (VideoFormat.Unspecified or VideoFormat.Mp4 or VideoFormat.Webm))
+        {
+            problems.Add(("output_format", $"unknown output format {header.OutputFormat}: use MP4 or WEBM."));
+        }
+
+        if (header.Statistics is not (VideoStatistics.Unspecified or VideoStatistics.Clip or VideoStatistics.Frame))
+        {
+            problems.Add(("statistics", $"unknown statistics mode {header.Statistics}: use CLIP or FRAME."));
+        }
+
+        if (header.MaxSide is < 0 or (> 0 and < 16) or > 8192)
+        {
+            problems.Add(("max_side", "use 0 (keep the clip's size) or a long side of 16–8192 pixels."));
+        }
+
+        if (header.PreviewSide != 0 && header.PreviewSide is < MinPreviewSide or > MaxPreviewSide)
+        {
+            problems.Add(("preview_side", $"use 0 (no previews) or {MinPreviewSide}–{MaxPreviewSide}."));
+        }
+
+        if (header.StyleSize is < 0 or > RenderPlanner.MaxStyleSide)
+        {
+            problems.Add(("style_size", $"use 0 (the farm chooses) up to {RenderPlanner.MaxStyleSide}."));
+        }
+
+        if (header.HasStartSeconds && (!double.IsFinite(header.StartSeconds) || header.StartSeconds < 0))
+        {
+            problems.Add(("start_seconds", $"{header.StartSeconds}: use a non-negative number of seconds."));
+        }
+
+        if (header.HasDurationSeconds && (!double.IsFinite(header.DurationSeconds) || header.DurationSeconds <= 0))
+        {
+            problems.Add(("duration_seconds", $"{header.DurationSeconds}: use a positive number of seconds."));
+        }
+
+        if (header.LibraryClip.Length > 0 && clips.Find(header.LibraryClip) is null)
+        {
+            throw GatewayErrors.NotFound($"The clip library has no clip '{header.LibraryClip}'; it has: {string.Join(", ", clips.Names())}.", "CLIP_NOT_FOUND");
+        }
+
+        StyleModelInfo? model = null;
+        if (header.Model.Length == 0)
+        {
+            problems.Add(("model", "name a feed-forward model of the registry (Models.ListModels)."));
+        }
+        else
+        {
+            model = catalog.Describe(header.Model).Info; // ModelNotFoundException → NOT_FOUND
+        }
+
+        if (header.HasAlpha && model is { Kind: not StyleModelKind.AdaIn })
+        {
+            problems.Add(("alpha", $"alpha applies to AdaIN models only, not to model '{header.Model}'."));
+        }
+        else if (header.HasAlpha && (!float.IsFinite(header.Alpha) || header.Alpha is < 0 or > 1))
+        {
+            problems.Add(("alpha", $"{header.Alpha}: use 0 (content) to 1 (full style)."));
+        }
+
+        if (header.Regions.Count != 1 || header.Regions[0].Mask.Length > 0 || !header.Regions[0].MaskImage.IsEmpty)
+        {
+            problems.Add(("regions", "give exactly one region without a mask: masks per region are not available for video yet."));
+        }
+        else
+        {
+            var region = header.Regions[0];
+            if (region.Styles.Count is 0 or > RenderPlanner.MaxStylesPerRegion)
+            {
+                problems.Add(("regions[0].styles", $"give 1–{RenderPlanner.MaxStylesPerRegion} styles."));
+            }
+
+            var sum = 0f;
+            for (var s = 0; s < region.Styles.Count; s++)
+            {
+                var style = region.Styles[s];
+                var weight = style.HasWeight ? style.Weight : 1f;
+                sum += weight;
+                if (!float.IsFinite(weight) || weight < 0)
+                {
+                    problems.Add(($"regions[0].styles[{s}].weight", $"{weight}: use a finite, non-negative weight."));
+                }
+
+                if (model is { Kind: not StyleModelKind.AdaIn } && !model.Styles.Contains(style.Name, StringComparer.Ordinal))
+                {
+                    problems.Add(($"regions[0].styles[{s}].name", $"model '{header.Model}' has no style '{style.Name}': choose one of {string.Join(", ", model.Styles)}."));
+                }
+            }
+
+            if (region.Styles.Count > 0 && !(sum > 0))
+            {
+                problems.Add(("regions[0].styles", "the weights must not all be zero."));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw GatewayErrors.InvalidArguments(problems, "INVALID_HEADER");
+        }
+    }
+
+    /// <summary>The library clip the header names, or null when the clip is uploaded.</summary>
+    public string? LibraryClip(VideoHeader header) => header.LibraryClip.Length > 0 ? clips.Find(header.LibraryClip) : null;
+
+    /// <summary>
+    /// Probes the clip (not a video, corrupt, no video track, over the limits: INVALID_ARGUMENT with reason
+    /// VIDEO_REJECTED, before any frame is rendered) and builds the farm request.
+    /// </summary>
+    public async Task<(FarmVideoRequest Request, string MediaType)> BuildAsync(
+        VideoHeader header, string clip, VideoUpload upload, string jobId, string caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(upload);
+        VideoInfo info;
+        try
+        {
+            info = await VideoProbe.ProbeAsync(clip, cancellationToken: cancellationToken);
+        }
+        catch (VideoRejectedException rejected)
+        {
+            // ffprobe names the file by its path at the gateway: callers hear of their clip, never of server paths.
+            var name = header.LibraryClip.Length > 0 ? header.LibraryClip : "The uploaded clip";
+            var message = rejected.Message.Replace(clip, name, StringComparison.Ordinal);
+            throw GatewayErrors.InvalidArgument("clip", message.StartsWith(Path.GetFileName(clip) + " ", StringComparison.Ordinal) ? name + message[Path.GetFileName(clip).Length..] : message, "VIDEO_REJECTED");
+        }
+
+        if (header.HasStartSeconds && header.StartSeconds >= info.Duration.TotalSeconds)
+        {
+            throw GatewayErrors.InvalidArgument("start_seconds", $"{header.StartSeconds} is outside the clip, which lasts {info.Duration.TotalSeconds:0.###} s.", "INVALID_HEADER");
+        }
+
+        var segment = new VideoSegment(
+            header.HasStartSeconds ? TimeSpan.FromSeconds(header.StartSeconds) : null,
+            header.HasDurationSeconds ? TimeSpan.FromSeconds(header.DurationSeconds) : null);
+        var scale = header.MaxSide > 0 ? Math.Min(1, (double)header.MaxSide / Math.Max(info.Width, info.Height)) : 1;
+        var width = Math.Max(2, (int)Math.Round(info.Width * scale)) & ~1; // 4:2:0 chroma needs even sides
+        var height = Math.Max(2, (int)Math.Round(info.Height * scale)) & ~1;
+        if (RenderJobSpec.ShapeProblem(width, height) is { } shape)
+        {
+            throw GatewayErrors.InvalidArgument("clip", shape.Replace("the picture", "the frame", StringComparison.Ordinal), "VIDEO_REJECTED");
+        }
+
+        var model = catalog.Describe(header.Model).Info;
+        var weights = ImmutableArray.CreateBuilder<FarmStyleWeight>();
+        for (var s = 0; s < header.Regions[0].Styles.Count; s++)
+        {
+            var style = header.Regions[0].Styles[s];
+            var weight = style.HasWeight ? style.Weight : 1f;
+            if (model.Kind != StyleModelKind.AdaIn)
+            {
+                weights.Add(FarmStyleWeight.Trained(style.Name, weight));
+                continue;
+            }
+
+            var field = $"regions[0].styles[{s}]";
+            var bytes = upload.Style(style.Name) ?? (styles.Find(style.Name) is not null
+                ? await styles.ReadAsync(style.Name, cancellationToken)
+                : throw GatewayErrors.InvalidArgument(field, $"AdaIN takes style images: send the image as STYLE chunks named '{style.Name}', or name a style of the library (Styles.ListStyles)."));
+            var image = ImageDecoding.ReadRgb(_reader, bytes, field);
+            weights.Add(FarmStyleWeight.FromImage(style.Name, Math.Max(image.Width, image.Height) > RenderPlanner.MaxStyleSide ? image.Thumbnail(RenderPlanner.MaxStyleSide) : image, weight));
+        }
+
+        var request = new FarmVideoRequest(jobId, clip, info, segment, width, height, header.Model, [new RegionSpec(weights.ToImmutable())])
+        {
+            Alpha = header.HasAlpha ? header.Alpha : 1f,
+            Color = header.Color switch
+            {
+                ColorMode.LuminanceOnly => ColorControlMode.LuminanceOnly,
+                ColorMode.PreserveContentColors => ColorControlMode.PreserveContentColors,
+                _ => ColorControlMode.Style,
+            },
+            StyleSize = header.StyleSize,
+            KeepDecoderColors = header.KeepDecoderColors,
+            FreezeStatistics = header.Statistics != VideoStatistics.Frame,
+            Caller = caller,
+        };
+        return (request, header.OutputFormat == VideoFormat.Webm ? "video/webm" : "video/mp4");
+    }
+}

@@ -1,0 +1,186 @@
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using OrleansStyle.Cli;
+using OrleansStyle.Gateway.V1;
+using OrleansStyle.Imaging;
+using OrleansStyle.Tests.Shared;
+
+namespace OrleansStyle.Gateway.Tests;
+
+/// <summary>orleansstyle.v1.Video against the real gateway and its embedded farm, with clips made by the real ffmpeg.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class VideoServiceTests(GatewayServer server) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("orleansstyle-video-service-").FullName;
+
+    private string WorkDirectory => Path.Combine(server.VideoDirectory, "work");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_clip_uploaded_in_chunks_comes_back_with_its_frame_count_rate_duration_and_audio_with_progress_and_previews()
+    {
+        var clip = await TestClips.PanAsync(_folder);
+        var header = Header();
+        header.PreviewSide = 32;
+        var output = Path.Combine(_folder, "painted.mp4");
+
+        var events = await RenderAsync(header, clip, output);
+
+        Assert.Equal(VideoEvent.EventOneofCase.Accepted, events[0].EventCase);
+        Assert.Equal(24, events.Where(e => e.EventCase == VideoEvent.EventOneofCase.Progress).Max(e => e.Progress.FramesDone));
+        var preview = events.First(e => e.EventCase == VideoEvent.EventOneofCase.Preview).Preview;
+        using (var image = new SafeImageReader().ReadRgb(preview.Png.ToByteArray()))
+        {
+            Assert.Equal((32, 21), (image.Width, image.Height));
+        }
+
+        var summary = events[^1].Summary;
+        Assert.Equal(("video/mp4", 24, "12/1", true), (summary.MediaType, summary.Job.FramesDone, summary.Job.FrameRate, summary.Job.HasAudio));
+        var source = await TestClips.ProbeAsync(clip);
+        var result = await TestClips.ProbeAsync(output);
+        Assert.Equal((24L, source.Rate, 96, 64), (result.Frames, result.Rate, result.Width, result.Height));
+        Assert.Equal(source.Duration, result.Duration, 0.05);
+        Assert.Equal("aac", result.AudioCodec);
+        Assert.Equal(source.AudioDuration, result.AudioDuration, 0.05);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory)); // the upload and result are gone once streamed
+    }
+
+    [Fact]
+    public async Task Video_with_gateway_in_the_CLI_writes_the_stylised_clip_with_its_audio()
+    {
+        var clip = await TestClips.PanAsync(_folder);
+        var output = Path.Combine(_folder, "cli.mp4");
+
+        var exit = await CliApp.Build().Parse(
+            ["video", clip, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey,
+             "--model", GatewayFixtures.Multi, "--style", "style1", "-o", output]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        var result = await TestClips.ProbeAsync(output);
+        Assert.Equal((24L, "12/1", "aac"), (result.Frames, result.Rate, result.AudioCodec));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder, ".cli.mp4*"));
+    }
+
+    [Fact]
+    public async Task A_detached_video_job_runs_on_after_its_call_ends_and_Attach_by_id_gets_the_result()
+    {
+        var clip = await TestClips.PanAsync(_folder);
+        var header = Header();
+        header.JobId = $"detached-{Guid.NewGuid():N}";
+        header.DetachOnDisconnect = true;
+        using (var stop = new CancellationTokenSource())
+        {
+            using var call = server.Video.Render(GatewayServer.Key, cancellationToken: stop.Token);
+            await SendAsync(call.RequestStream, header, clip);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(header.JobId, call.ResponseStream.Current.Accepted.JobId);
+            await stop.CancelAsync(); // the client goes away right after the job was accepted
+        }
+
+        var output = Path.Combine(_folder, "attached.mp4");
+        using var attach = server.Video.Attach(new AttachVideoRequest { JobId = header.JobId }, GatewayServer.Key);
+        var events = await CollectAsync(attach.ResponseStream, output);
+
+        Assert.Equal(24, events[^1].Summary.Job.FramesDone);
+        Assert.Equal(24L, (await TestClips.ProbeAsync(output)).Frames);
+        var other = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var again = server.Video.Attach(new AttachVideoRequest { JobId = header.JobId }, GatewayServer.OtherKey);
+            await again.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        Assert.Equal(StatusCode.NotFound, other.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("text", "is not a video")]
+    [InlineData("still", "still image")]
+    [InlineData("audio", "no video track")]
+    [InlineData("truncated", "is not a video")]
+    [InlineData("long", "the limit is 00:10:00")]
+    public async Task A_bad_clip_is_refused_before_rendering_with_invalid_argument_and_leaves_nothing(string kind, string message)
+    {
+        var clip = Path.Combine(_folder, kind + ".mp4");
+        switch (kind)
+        {
+            case "text":
+                await File.WriteAllTextAsync(clip, "not a video, just some words\n");
+                break;
+            case "still":
+                File.Copy(SampleImages.Content("garden"), clip);
+                break;
+            case "audio":
+                await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000", "-t", "1", "-c:a", "aac", clip);
+                break;
+            case "truncated":
+                var whole = await TestClips.PanAsync(_folder);
+                var bytes = await File.ReadAllBytesAsync(whole);
+                await File.WriteAllBytesAsync(clip, bytes[..(bytes.Length / 2)]); // the index (moov) is at the end of an MP4
+                break;
+            default:
+                // 601 one-frame seconds of a 16×16 black picture: over the ten-minute limit.
+                await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "color=c=black:s=16x16:r=1", "-t", "601", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip);
+                break;
+        }
+
+        var failure = await Assert.ThrowsAsync<RpcException>(() => RenderAsync(Header(), clip, Path.Combine(_folder, "out.mp4")));
+
+        Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
+        var status = failure.GetRpcStatus()!;
+        Assert.Equal("VIDEO_REJECTED", status.GetDetail<ErrorInfo>().Reason);
+        Assert.Equal("clip", Assert.Single(status.GetDetail<BadRequest>().FieldViolations).Field);
+        Assert.Contains(message, status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(WorkDirectory, status.Message, StringComparison.Ordinal); // no server paths
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
+        Assert.False(File.Exists(Path.Combine(_folder, "out.mp4")));
+    }
+
+    private static VideoHeader Header()
+    {
+        var region = new Region();
+        region.Styles.Add(new StyleWeight { Name = "style0" });
+        var header = new VideoHeader { Model = GatewayFixtures.Multi };
+        header.Regions.Add(region);
+        return header;
+    }
+
+    private async Task<List<VideoEvent>> RenderAsync(VideoHeader header, string clip, string output)
+    {
+        using var call = server.Video.Render(GatewayServer.Key);
+        await SendAsync(call.RequestStream, header, clip);
+        return await CollectAsync(call.ResponseStream, output);
+    }
+
+    /// <summary>The header, then the clip in 64 KiB chunks (many chunks even for a small clip).</summary>
+    private static async Task SendAsync(IClientStreamWriter<VideoRequest> requests, VideoHeader header, string clip)
+    {
+        await requests.WriteAsync(new VideoRequest { Header = header });
+        var bytes = await File.ReadAllBytesAsync(clip);
+        for (var offset = 0; offset < bytes.Length; offset += 64 << 10)
+        {
+            await requests.WriteAsync(new VideoRequest { Chunk = new VideoChunk { Data = ByteString.CopyFrom(bytes, offset, Math.Min(64 << 10, bytes.Length - offset)) } });
+        }
+
+        await requests.CompleteAsync();
+    }
+
+    private static async Task<List<VideoEvent>> CollectAsync(IAsyncStreamReader<VideoEvent> events, string output)
+    {
+        var received = new List<VideoEvent>();
+        using var result = new MemoryStream();
+        await foreach (var item in events.ReadAllAsync())
+        {
+            received.Add(item);
+            if (item.EventCase == VideoEvent.EventOneofCase.Result)
+            {
+                Assert.Equal(result.Length, item.Result.Offset);
+                item.Result.Data.WriteTo(result);
+            }
+        }
+
+        Assert.Equal(VideoEvent.EventOneofCase.Summary, received[^1].EventCase);
+        await File.WriteAllBytesAsync(output, result.ToArray());
+        return received;
+    }
+}
