@@ -113,7 +113,10 @@ public sealed partial class RenderJobGrain(
         _masks = new RegionMasks(_spec!.Regions, status.Width, status.Height);
         if (status.State == JobState.Running)
         {
+            // Written at once: a stale activation still running elsewhere (its silo declared dead but not yet gone)
+            // now conflicts on its next write and stops, instead of recording an outcome over this one.
             Status = status with { Resumptions = status.Resumptions + 1 };
+            await Writer.WriteAsync();
             LogResumed(logger, JobId, status.TilesDone, status.TilesTotal);
             Start();
         }
@@ -575,18 +578,40 @@ public sealed partial class RenderJobGrain(
         await RecordSpooledAsync(tile, data);
     }
 
-    private async Task RecordSpooledAsync(int tile, byte[] data)
+    private Task RecordSpooledAsync(int tile, byte[] data)
     {
         if (!Events.Add(new FinishedTile(tile, XxHash64.HashToUInt64(data))))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var done = Events.Count;
         var elapsed = _clock!.Elapsed;
         Status = Status! with { TilesDone = done, Eta = elapsed / done * (Status.TilesTotal - done) };
-        await Writer.WriteAsync();
-        Events.Publish(done, null);
+
+        // Not awaited: the scheduler keeps dispatching while the (coalesced) write runs; watchers see the tile once it is stored.
+        _ = PublishWhenStoredAsync(done);
+        return Task.CompletedTask;
+    }
+
+    private async Task PublishWhenStoredAsync(int tiles)
+    {
+        try
+        {
+            await Writer.WriteAsync();
+            Events.Publish(tiles, null);
+        }
+        catch (Exception exception) when (IsConflict(exception))
+        {
+            LogConflict(logger, JobId);
+            await _leaving.CancelAsync();
+            DeactivateOnIdle();
+        }
+        catch (Exception exception)
+        {
+            // Storage stayed away past the writer's retries; the job's final write stores (and publishes) every tile.
+            LogPersistFailed(logger, exception, JobId, JobState.Running);
+        }
     }
 
     private async Task<TileRendered> LoadTileAsync(int sequence, FinishedTile finished, CancellationToken cancellationToken)

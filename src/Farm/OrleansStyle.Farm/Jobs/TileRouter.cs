@@ -64,6 +64,16 @@ public sealed class TileRouter(JobOptions options, TimeProvider? time = null)
 
     public bool IsBlocked(WorkerAddress worker) => State(worker).Blocked;
 
+    /// <summary>Gives every blocked worker another chance (their failures may have been the cluster's, e.g. a silo's death).</summary>
+    public void UnblockAll()
+    {
+        foreach (var state in _workers.Values)
+        {
+            state.Blocked = false;
+            state.Failures = 0;
+        }
+    }
+
     private WorkerState State(WorkerAddress worker)
     {
         if (!_workers.TryGetValue(worker, out var state))

@@ -73,8 +73,9 @@ public sealed class TileScheduler(WorkerDirectory directory, IGrainFactory grain
 
                 if (!_router.AnyUsable(workers))
                 {
-                    throw new InvalidOperationException(
-                        $"No usable device workers: {workers.Count} active, {_router.BlockedCount} blocked after repeated failures; {pending.Count} items left.");
+                    // Every worker failed twice, which a silo's death makes every caller see for a moment: try them
+                    // again after the back-off. Each retry spends one of the item's attempts, so a real fault still ends the job.
+                    _router.UnblockAll();
                 }
 
                 await Task.Delay(options.OverloadBackoff, token); // every worker is busy or backing off

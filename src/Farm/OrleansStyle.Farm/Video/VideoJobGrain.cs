@@ -390,4 +390,5 @@ public sealed partial class VideoJobGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Video job {JobId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+
 }
