@@ -45,7 +45,7 @@ internal static class VideoBenchmark
         }
 
         var sheet = (await VideoKeyframes.SheetAsync(clip, VideoSegment.Whole, info.Duration, width, height)).ToPixelBuffer();
-        var statistics = await worker.CaptureStatistics(new StatisticsWork("bench", name, sheet, regions, ColorControlMode.Style));
+        var statistics = await worker.CaptureStatistics(new StatisticsWork("bench", name, sheet, regions));
 
         // The coordinator's windows: whole frames within the devices' tile limit, the render's tiles beyond it.
         var jobs = farm.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>().Value;

@@ -14,7 +14,7 @@ public sealed class StrokeScaleRenderTests
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
         var photo = FarmFixtures.Photo("dune", 384, 240);
         var request = RenderHelpers.Request(RenderHelpers.NewId("stroke"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 0.7f), StyleWeight.Trained("style1", 0.3f))
-            with { StrokeScale = scale, TileSize = 128, Overlap = 32 };
+            with { Options = new RenderOptions { StrokeScale = scale, TileSize = 128, Overlap = 32 } };
 
         var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
 
@@ -28,7 +28,7 @@ public sealed class StrokeScaleRenderTests
         Assert.True(psnr >= 40, $"tiled vs whole PSNR at stroke scale {scale}: {psnr:F1} dB");
 
         // And the scale did something: the render at scale 1 is another picture.
-        var (native, _) = await RenderHelpers.RenderAsync(farm.Grains, request with { JobId = RenderHelpers.NewId("stroke"), StrokeScale = 1 });
+        var (native, _) = await RenderHelpers.RenderAsync(farm.Grains, request with { JobId = RenderHelpers.NewId("stroke"), Options = request.Options with { StrokeScale = 1 } });
         Assert.True(StylisationQuality.Psnr(tiled, native) < 30, "stroke scale must change the render");
     }
 
@@ -39,7 +39,7 @@ public sealed class StrokeScaleRenderTests
         var photo = FarmFixtures.Photo("raindrops", 320, 256);
         var painting = FarmFixtures.Painting("woman-with-hat-matisse", 128);
         var request = RenderHelpers.Request(RenderHelpers.NewId("adain-stroke"), photo, FarmFixtures.BundledAdaIn, StyleWeight.FromImage("woman-with-hat-matisse", painting))
-            with { StyleSize = 128, StrokeScale = 2, TileSize = 128, Overlap = 32, KeepDecoderColors = true };
+            with { Options = new RenderOptions { StyleSize = 128, StrokeScale = 2, TileSize = 128, Overlap = 32, KeepDecoderColors = true } };
 
         var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
 
@@ -60,7 +60,7 @@ public sealed class StrokeScaleRenderTests
     {
         await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("cpu")]);
         var photo = FarmFixtures.Photo("dune", 96, 64);
-        var request = RenderHelpers.Request(RenderHelpers.NewId("bad-stroke"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 1)) with { StrokeScale = scale };
+        var request = RenderHelpers.Request(RenderHelpers.NewId("bad-stroke"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 1)) with { Options = new RenderOptions { StrokeScale = scale } };
 
         var error = await Assert.ThrowsAsync<InvalidJobException>(() => RenderHelpers.RenderAsync(farm.Grains, request));
 

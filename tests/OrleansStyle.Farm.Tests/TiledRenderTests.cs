@@ -14,7 +14,7 @@ public sealed class TiledRenderTests
         var photo = FarmFixtures.Photo("dune", 288, 216);
         var request = RenderHelpers.Request(
             RenderHelpers.NewId("multi"), photo, FarmFixtures.Multi, StyleWeight.Trained("style0", 0.7f), StyleWeight.Trained("style1", 0.3f))
-            with { StrokeScale = 1 }; // the network's own strokes, as the model paints them whole (StrokeScaleRenderTests: other scales)
+            with { Options = new RenderOptions { StrokeScale = 1 } }; // the network's own strokes, as the model paints them whole (StrokeScaleRenderTests: other scales)
 
         var (tiled, status) = await RenderHelpers.RenderAsync(farm.Grains, request);
 

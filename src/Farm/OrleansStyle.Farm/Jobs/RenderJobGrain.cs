@@ -108,7 +108,6 @@ public sealed partial class RenderJobGrain(
             return;
         }
 
-        _tiling = RenderJobPlanner.Replan(status, Saved.ContextMargin, RenderJobPlanner.WindowAlignment(_spec!));
         _source = new SpooledSource(spool, JobId, status.Width, status.Height, Saved.Bands);
         _masks = new RegionMasks(_spec!.Regions, status.Width, status.Height);
         if (status.State == JobState.Running)

@@ -41,15 +41,4 @@ public sealed class RenderJobPlanner(WorkerDirectory directory, IOptions<JobOpti
         ArgumentNullException.ThrowIfNull(status);
         return new JobTiling(status.Width, status.Height, status.TileSize, status.Overlap, contextMargin, StrokeScaling.Alignment(strokeScale));
     }
-
-    /// <summary>Feed-forward: the stroke scale the job renders at (<see cref="Neural.FeedForward.StrokeScaling"/>); 1 for optimisation.</summary>
-    public static float StrokeScale(RenderJobSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.Method == RenderMethod.Optimize ? 1f
-            : Neural.FeedForward.StrokeScaling.Resolve(spec.StrokeScale, Math.Max(spec.Width, spec.Height), Math.Min(spec.Width, spec.Height));
-    }
-
-    /// <summary>Where windows start: on the network's 32-px grid of the picture shrunk by the stroke scale.</summary>
-    public static int WindowAlignment(RenderJobSpec spec) => Neural.FeedForward.StrokeScaling.Alignment(StrokeScale(spec));
 }
