@@ -118,7 +118,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 // The message names server paths: log it, tell the caller only what happened.
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.FailedPrecondition, "A model file the request needs is unreadable; the operator's log names it.", "MODEL_UNREADABLE");
-            case SiloUnavailableException or OrleansMessageRejectionException:
+            // A silo killed (or restarted on its old address) fails calls with ConnectionFailedException until the
+            // cluster notices: that is the farm being unreachable for a moment, not a gateway fault.
+            case SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException:
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.Unavailable, "The render farm cannot be reached right now; retry shortly.", "FARM_UNAVAILABLE");
             case IOException io when DiskFull(io):
