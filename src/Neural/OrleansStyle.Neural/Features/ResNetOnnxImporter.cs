@@ -122,6 +122,14 @@ public static class ResNetOnnxImporter
         }
 
         network.Freeze();
+
+        // The network outlives whatever dispose scope its loader was called in (a cached loss network is often first
+        // asked for inside a render's or a test's scope): its weights and buffers must not be disposed with that scope.
+        foreach (var (_, state) in network.state_dict())
+        {
+            state.DetachFromDisposeScope();
+        }
+
         return (network, names);
     }
 
