@@ -29,8 +29,7 @@ internal static class VideoBenchmark
         var output = Path.Combine(spool, "out.mp4");
         await using var farm = await EmbeddedFarm.StartAsync(
             devices: d => d.Devices = ["cpu"],
-            models: m => m.Directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!,
-            video: v => v.SpoolDirectory = spool);
+            models: m => m.Directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
         var window = farm.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<VideoOptions>>().Value.MaxFramesInFlight;
         var worker = farm.Grains.GetGrain<IDeviceWorkerGrain>(farm.Services.GetRequiredService<WorkerDirectory>().ActiveWorkers().Single().Key);
         var regions = System.Collections.Immutable.ImmutableArray.Create(RegionSpec.Everywhere(StyleWeight.Trained(style)));
@@ -47,12 +46,15 @@ internal static class VideoBenchmark
         var sheet = (await VideoKeyframes.SheetAsync(clip, VideoSegment.Whole, info.Duration, width, height)).ToPixelBuffer();
         var statistics = await worker.CaptureStatistics(new StatisticsWork("bench", name, sheet, regions));
 
-        // The coordinator's windows: whole frames within the devices' tile limit, the render's tiles beyond it.
+        // The coordinator's windows (VideoFrameTiling: whole frames within the devices' pixel budget, the render's
+        // tiles beyond it), and for comparison the tiles a long-side limit would cut the frame into.
         var jobs = farm.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>().Value;
         var limit = Math.Min(farm.Services.GetRequiredService<WorkerDirectory>().SmallestMaxTileSize(), jobs.TileSize);
-        var tiling = Math.Max(width, height) <= limit ? null : new JobTiling(width, height, limit, Math.Min(jobs.Overlap, limit / 2), jobs.ContextMargin);
-        var windows = tiling is null ? [new PixelRect(0, 0, width, height)] : Enumerable.Range(0, tiling.Count).Select(tiling.Window).ToArray();
-        async Task<double> DevicesAlone()
+        static PixelRect[] Windows(JobTiling? tiling, int width, int height) =>
+            tiling is null ? [new PixelRect(0, 0, width, height)] : [.. Enumerable.Range(0, tiling.Count).Select(tiling.Window)];
+        var windows = Windows(VideoFrameTiling.For(width, height, limit, jobs, frozenStatistics: true), width, height);
+        var sideTiles = Windows(Math.Max(width, height) <= limit ? null : new JobTiling(width, height, limit, Math.Min(jobs.Overlap, limit / 2), jobs.ContextMargin), width, height);
+        async Task<double> DevicesAlone(PixelRect[] windows)
         {
             using var slots = new SemaphoreSlim(window);
             var clock = Stopwatch.StartNew();
@@ -73,25 +75,38 @@ internal static class VideoBenchmark
             return frames.Count / clock.Elapsed.TotalSeconds;
         }
 
-        async Task<double> Pipeline()
+        async Task<double> Pipeline(bool blend)
         {
-            var request = new FarmVideoRequest($"bench-{Guid.NewGuid():N}", clip, info, VideoSegment.Whole, width, height, name, regions);
+            var request = new FarmVideoRequest($"bench-{Guid.NewGuid():N}", clip, info, VideoSegment.Whole, width, height, name, regions)
+            {
+                Temporal = blend ? Imaging.Temporal.TemporalBlendOptions.Default : null,
+            };
             var clock = Stopwatch.StartNew();
             var status = await new FarmVideoClient(farm.Grains).RenderAsync(request, output);
             return status.FramesRendered / clock.Elapsed.TotalSeconds;
         }
 
         await worker.Render(new TileWork("warm-up", 0, name, new PixelBuffer(width, height, 3, frames[0]), regions, statistics)); // model load, first pass
-        var before = await DevicesAlone();
-        var pipeline = await Pipeline();
-        var after = await DevicesAlone();
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        var before = await DevicesAlone(windows);
+        var blended = await Pipeline(blend: true);
+        var tiled = sideTiles.Length == windows.Length ? double.NaN : await DevicesAlone(sideTiles);
+        var plain = await Pipeline(blend: false);
+        var after = await DevicesAlone(windows);
         var devices = (before + after) / 2;
+        load += " → " + (File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Video throughput: {Path.GetFileName(clip)}, {frames.Count} frames of {width}×{height} ({windows.Length} window(s) a frame, device tile limit {limit}), model {name}, style {style}, {window} frames in flight, one CPU device (ONNX Runtime)"));
+            $"Video throughput: {Path.GetFileName(clip)}, {frames.Count} frames of {width}×{height} ({windows.Length} window(s) a frame, device tile limit {limit}), model {name}, style {style}, {window} frames in flight, one CPU device (ONNX Runtime), load average {load}"));
         Console.WriteLine("| path | frames/s | vs devices alone |");
         Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| devices alone (before / after the pipeline: {before:F2} / {after:F2}) | {devices:F2} | 100 % |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| whole pipeline (decode, coordinator, spool, encode H.264) | {pipeline:F2} | {100 * pipeline / devices:F0} % |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| devices alone, frames as the coordinator sends them (before / after: {before:F2} / {after:F2}) | {devices:F2} | 100 % |"));
+        if (!double.IsNaN(tiled))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| devices alone, each frame cut into {sideTiles.Length} tiles of ≤ {limit} px a side | {tiled:F2} | {100 * tiled / devices:F0} % |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| whole pipeline, default (decode, coordinator, spool, temporal blend, encode H.264) | {blended:F2} | {100 * blended / devices:F0} % |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| whole pipeline, `--temporal off` | {plain:F2} | {100 * plain / devices:F0} % |"));
         Directory.Delete(spool, recursive: true);
     }
 }

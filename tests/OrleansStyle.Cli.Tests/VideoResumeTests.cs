@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Spool;
+using OrleansStyle.Farm.Video;
 using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Cli.Tests;
@@ -25,13 +28,13 @@ public sealed partial class VideoResumeTests : IDisposable
         var spool = Path.Combine(_folder, "spool");
         var environment = new Dictionary<string, string>
         {
-            ["OrleansStyle__Video__SpoolDirectory"] = spool,
+            ["OrleansStyle__Spool__Path"] = spool,
             ["OrleansStyle__Devices__Devices__0"] = "sim:0",
             ["OrleansStyle__Devices__MaxBatch"] = "1",
             ["OrleansStyle__Devices__SimulatedLatency"] = "00:00:00.200",
         };
         string[] arguments = ["video", clip, "-o", output, "--model", BundledModels.Multi4, "--style", "starry_night", "--job-id", JobId];
-        var frames = Path.Combine(spool, JobId);
+        var frames = new JobSpool(Options.Create(new SpoolOptions { Path = spool }), TimeProvider.System);
 
         await using (var first = ProgramProcess.Cli(_folder, arguments, environment))
         {
@@ -52,11 +55,11 @@ public sealed partial class VideoResumeTests : IDisposable
         var result = await VideoCommandTests.Probe(output);
         Assert.Equal(24, result.Frames);
         Assert.Equal("aac", result.AudioCodec);
-        Assert.False(Directory.Exists(frames), "the frames stay on disk after the result was written");
+        Assert.True(FramesOnDisk(frames) == 0, "the frames stay on disk after the result was written");
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder, ".painted*")); // the killed run's partial output is gone too
     }
 
-    private static int FramesOnDisk(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "*.rgb").Length : 0;
+    private static int FramesOnDisk(JobSpool spool) => spool.Keys(SpoolFrameStore.SpoolJobId(JobId)).Count(k => k.StartsWith("frame-", StringComparison.Ordinal));
 
     [GeneratedRegex(@"(\d+)\s+rendered,\s+(\d+)\s+resumed\s+from\s+job")]
     private static partial Regex Summary();

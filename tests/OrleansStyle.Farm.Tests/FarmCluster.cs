@@ -13,10 +13,13 @@ namespace OrleansStyle.Farm.Tests;
 /// </summary>
 internal sealed class FarmCluster : IAsyncDisposable
 {
-    private FarmCluster(InProcessTestCluster cluster, string spoolPath)
+    private readonly bool _ownsSpool;
+
+    private FarmCluster(InProcessTestCluster cluster, string spoolPath, bool ownsSpool)
     {
         Cluster = cluster;
         SpoolPath = spoolPath;
+        _ownsSpool = ownsSpool;
     }
 
     public InProcessTestCluster Cluster { get; }
@@ -33,9 +36,12 @@ internal sealed class FarmCluster : IAsyncDisposable
         string? redis = null,
         Action<Training.FarmTrainingOptions>? training = null,
         Action<int, ISiloBuilder>? configure = null,
-        Action<Video.VideoOptions>? video = null)
+        Action<Video.VideoOptions>? video = null,
+        string? spoolPath = null)
     {
-        var spoolPath = Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
+        // A caller's spool outlives the cluster (a farm restarted on the same volume); otherwise the cluster owns one.
+        var ownsSpool = spoolPath is null;
+        spoolPath ??= Path.Combine(Path.GetTempPath(), $"orleansstyle-farm-spool-{Guid.NewGuid():N}");
         var builder = new InProcessTestClusterBuilder((short)silos.Count);
         builder.ConfigureSilo((options, silo) =>
         {
@@ -63,7 +69,7 @@ internal sealed class FarmCluster : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
         await cluster.WaitForLivenessToStabilizeAsync();
-        return new FarmCluster(cluster, spoolPath);
+        return new FarmCluster(cluster, spoolPath, ownsSpool);
     }
 
     public static Action<DeviceOptions> Devices(params string[] devices) => options => options.Devices = [.. devices];
@@ -73,7 +79,7 @@ internal sealed class FarmCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        if (Directory.Exists(SpoolPath))
+        if (_ownsSpool && Directory.Exists(SpoolPath))
         {
             Directory.Delete(SpoolPath, recursive: true);
         }

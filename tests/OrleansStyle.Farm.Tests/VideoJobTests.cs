@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Video;
 using OrleansStyle.Farm.Workers;
 using OrleansStyle.Tests.Shared;
@@ -34,7 +36,7 @@ public sealed class VideoJobTests : IDisposable
                 o => { o.Devices = ["sim:0"]; o.MaxBatch = 1; o.SimulatedLatency = TimeSpan.FromSeconds(5); },
             ],
             j => j.MaxInFlightPerWorker = 2,
-            video: v => { v.SpoolDirectory = _spool; v.MaxFramesInFlight = 6; });
+            video: v => v.MaxFramesInFlight = 6);
         var workers = await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
         var doomedSilo = farm.Cluster.Silos[2];
         var doomed = farm.Grains.GetGrain<IDeviceWorkerGrain>(workers.Single(w => w.Silo == doomedSilo.SiloAddress.ToParsableString()).Key);
@@ -67,7 +69,7 @@ public sealed class VideoJobTests : IDisposable
         var frames = Clip();
         Action<DeviceOptions> device = o => { o.Devices = ["sim:0"]; o.SimulatedLatency = TimeSpan.FromMilliseconds(5); };
         int heldAtDeath;
-        await using (var first = await FarmCluster.StartAsync([device], video: v => v.SpoolDirectory = _spool))
+        await using (var first = await FarmCluster.StartAsync([device], spoolPath: _spool))
         {
             // The first run gets only the first 10 frames before its whole farm goes away.
             var job = first.Grains.GetGrain<IVideoJobGrain>(jobId);
@@ -76,7 +78,7 @@ public sealed class VideoJobTests : IDisposable
             heldAtDeath = (await Eventually.Until(job.GetStatus, s => s.FramesDone == 10, "the first 10 frames on disk")).FramesDone;
         }
 
-        await using var second = await FarmCluster.StartAsync([device], video: v => v.SpoolDirectory = _spool);
+        await using var second = await FarmCluster.StartAsync([device], spoolPath: _spool);
         var resumed = second.Grains.GetGrain<IVideoJobGrain>(jobId);
         var accepted = await resumed.Submit(Spec("a"));
         await Feed(resumed, frames, Enumerable.Range(0, Frames));
@@ -89,8 +91,10 @@ public sealed class VideoJobTests : IDisposable
         Assert.All(received, r => Assert.Equal(frames[r.Index].Data, r.Pixels.Data));
         Assert.Equal(Frames, received.Count);
 
+        var spool = second.Cluster.Silos[0].ServiceProvider.GetRequiredService<JobSpool>();
+        Assert.NotEmpty(spool.Keys(SpoolFrameStore.SpoolJobId(jobId)));
         await resumed.Release();
-        Assert.False(Directory.Exists(Path.Combine(_spool, jobId)), "the frames stay on disk after the caller released the job");
+        Assert.Empty(spool.Keys(SpoolFrameStore.SpoolJobId(jobId))); // the frames go once the caller has its result
     }
 
     [Fact]
@@ -98,7 +102,7 @@ public sealed class VideoJobTests : IDisposable
     {
         var jobId = RenderHelpers.NewId("video-other");
         Action<DeviceOptions> device = o => o.Devices = ["sim:0"];
-        await using (var first = await FarmCluster.StartAsync([device], video: v => v.SpoolDirectory = _spool))
+        await using (var first = await FarmCluster.StartAsync([device], spoolPath: _spool))
         {
             var job = first.Grains.GetGrain<IVideoJobGrain>(jobId);
             await job.Submit(Spec("a"));
@@ -106,11 +110,11 @@ public sealed class VideoJobTests : IDisposable
             await Eventually.Until(job.GetStatus, s => s.FramesDone == 1, "frame 0 on disk");
         }
 
-        await using var second = await FarmCluster.StartAsync([device], video: v => v.SpoolDirectory = _spool);
+        await using var second = await FarmCluster.StartAsync([device], spoolPath: _spool);
         var error = await Assert.ThrowsAsync<JobIdInUseException>(() => second.Grains.GetGrain<IVideoJobGrain>(jobId).Submit(Spec("b")));
 
         Assert.Contains("different video request", error.Message, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_spool, jobId, "000000.rgb")));
+        Assert.True(second.Cluster.Silos[0].ServiceProvider.GetRequiredService<JobSpool>().Exists(SpoolFrameStore.SpoolJobId(jobId), SpoolFrameStore.FrameKey(0)));
     }
 
     [Fact]
@@ -120,7 +124,7 @@ public sealed class VideoJobTests : IDisposable
         // feathered overlaps, and returns assembled. Simulated devices return their input, so the frame is the original.
         await using var farm = await FarmCluster.StartAsync(
             [o => { o.Devices = ["sim:0", "sim:1"]; o.MaxTileSize = 64; o.SimulatedLatency = TimeSpan.FromMilliseconds(2); }],
-            video: v => v.SpoolDirectory = _spool);
+            spoolPath: _spool);
         var workers = await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
         var photo = FarmFixtures.Photo("garden", 160, 96);
         var frames = Enumerable.Range(0, 4).Select(_ => photo).ToArray();
@@ -142,6 +146,27 @@ public sealed class VideoJobTests : IDisposable
         Assert.All(received, r => Assert.True(
             r.Pixels.Data.Zip(photo.Data, (a, b) => Math.Abs(a - b)).Max() <= 1,
             $"frame {r.Index} differs from the frame sent by more than rounding"));
+    }
+
+    [Fact]
+    public async Task A_frame_wider_than_the_devices_tile_limit_but_with_fewer_pixels_goes_whole()
+    {
+        // The limit bounds a pass's memory, which grows with pixels: 80×48 (3,840 px) is under a 64-px square's 4,096,
+        // so each frame is one window, where a long-side rule would cut it into tiles.
+        await using var farm = await FarmCluster.StartAsync(
+            [o => { o.Devices = ["sim:0"]; o.MaxTileSize = 64; o.SimulatedLatency = TimeSpan.FromMilliseconds(2); }]);
+        var worker = (await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 1)).Single();
+        var photo = FarmFixtures.Photo("garden", 80, 48);
+        var frames = Enumerable.Range(0, 4).Select(_ => photo).ToArray();
+        var job = farm.Grains.GetGrain<IVideoJobGrain>(RenderHelpers.NewId("video-whole"));
+        await job.Submit(new VideoJobSpec(FarmFixtures.Multi, 80, 48, [RegionSpec.Everywhere(StyleWeight.Trained("style0"))], Keyframes: photo) { Fingerprint = "whole" });
+
+        await Feed(job, frames, Enumerable.Range(0, frames.Length));
+        var (received, status) = await Collect(job);
+
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(4, (await farm.Grains.GetGrain<IDeviceWorkerGrain>(worker.Key).GetLoad()).TilesRendered);
+        Assert.All(received, r => Assert.Equal(photo.Data, r.Pixels.Data));
     }
 
     private static VideoJobSpec Spec(string fingerprint) =>

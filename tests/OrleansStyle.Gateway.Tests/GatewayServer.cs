@@ -60,7 +60,7 @@ public sealed class GatewayServer : IAsyncLifetime
     /// <summary>The embedded silo's training photos: two small photos.</summary>
     public string TrainingDirectory { get; } = Directory.CreateTempSubdirectory("orleansstyle-gateway-training-").FullName;
 
-    /// <summary>The gateway's video job folders (uploaded clips, results) and the coordinators' frame spool.</summary>
+    /// <summary>The gateway's video job folders (uploaded clips, results).</summary>
     public string VideoDirectory { get; } = Directory.CreateTempSubdirectory("orleansstyle-gateway-video-").FullName;
 
     public V1.Video.VideoClient Video => new(Channel);
@@ -104,7 +104,6 @@ public sealed class GatewayServer : IAsyncLifetime
                 gateway.ClipDirectory = Path.Combine(VideoDirectory, "clips");
                 gateway.RequestsPerMinutePerCaller = _requestsPerMinute ?? gateway.RequestsPerMinutePerCaller;
             },
-            Video = video => video.SpoolDirectory = Path.Combine(VideoDirectory, "spool"),
             Training = training =>
             {
                 training.ContentDirectory = TrainingDirectory;

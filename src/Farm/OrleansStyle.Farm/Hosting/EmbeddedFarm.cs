@@ -16,12 +16,10 @@ namespace OrleansStyle.Farm.Hosting;
 public sealed class EmbeddedFarm : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly string _spool;
 
-    private EmbeddedFarm(IHost host, string spool)
+    private EmbeddedFarm(IHost host)
     {
         _host = host;
-        _spool = spool;
         Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -35,30 +33,28 @@ public sealed class EmbeddedFarm : IAsyncDisposable
         Action<JobOptions>? jobs = null,
         Action<Training.FarmTrainingOptions>? training = null,
         Action<Video.VideoOptions>? video = null,
+        Action<Spool.SpoolOptions>? spool = null,
         LogLevel logLevel = LogLevel.Warning,
         CancellationToken cancellationToken = default)
     {
-        // Its own spool folder: nothing in this process outlives it (job state is in memory), so it goes on dispose.
-        var spool = Path.Combine(Path.GetTempPath(), "orleansstyle-spool", $"embedded-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // The spool is OrleansStyle:Spool:Path, else the same folder for every process of this user: a video job
+        // killed with its CLI resumes by job id from the frames a previous process spooled there. Jobs delete their
+        // items when their result is collected; what crashed processes leave is swept after the spool's retention.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort(), FreePort())
-            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training, spool: s => s.Path ??= spool, video: video));
+            .AddRenderFarm(devices: devices, models: models, jobs: jobs, training: training, spool: spool, video: video));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new EmbeddedFarm(host, spool);
+        return new EmbeddedFarm(host);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
-        if (Directory.Exists(_spool))
-        {
-            Directory.Delete(_spool, recursive: true);
-        }
     }
 
     private static int FreePort()

@@ -93,7 +93,7 @@ public static class FarmSiloBuilderExtensions
         jobOptions.ValidateOnStart();
         videoOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<Video.VideoOptions>, Video.VideoOptionsValidator>();
-        services.AddSingleton<Video.IVideoFrameStore, Video.DirectoryFrameStore>();
+        services.AddSingleton<Video.IVideoFrameStore, Video.SpoolFrameStore>();
         trainingOptions.ValidateOnStart();
         spoolOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();

@@ -9,10 +9,10 @@ namespace OrleansStyle.Farm.Video;
 public interface IVideoFrameStore
 {
     /// <summary>
-    /// Opens the job's frames (creating its folder) and returns the indices already held. A folder left by another
-    /// request under this id (another fingerprint) is refused with <see cref="Jobs.JobIdInUseException"/>.
+    /// Opens the job's frames and returns the indices already held. Frames kept for another request under this id
+    /// (another fingerprint) are refused with <see cref="Jobs.JobIdInUseException"/>.
     /// </summary>
-    IReadOnlySet<int> Open(string jobId, string fingerprint, int width, int height);
+    Task<IReadOnlySet<int>> OpenAsync(string jobId, string fingerprint, int width, int height, CancellationToken cancellationToken = default);
 
     Task WriteAsync(string jobId, int index, PixelBuffer frame, CancellationToken cancellationToken = default);
 

@@ -47,7 +47,7 @@ public sealed partial class VideoJobGrain(
 
     private string JobId => this.GetPrimaryKeyString();
 
-    public Task<VideoJobStatus> Submit(VideoJobSpec spec)
+    public async Task<VideoJobStatus> Submit(VideoJobSpec spec)
     {
         if (_status is not null)
         {
@@ -57,16 +57,21 @@ public sealed partial class VideoJobGrain(
             }
 
             return _spec.Fingerprint == spec.Fingerprint
-                ? Task.FromResult(_status)
+                ? _status
                 : throw new JobIdInUseException($"The job id {JobId} already names a different video request: choose another id, or send the same request again to re-attach.");
         }
 
         Validate(spec);
-        var held = store.Open(JobId, spec.Fingerprint, spec.Width, spec.Height);
+        var held = await store.OpenAsync(JobId, spec.Fingerprint, spec.Width, spec.Height);
+        if (_status is not null)
+        {
+            return await Submit(spec); // a second submission arrived while this one read the spool
+        }
+
         _done.UnionWith(held);
         _spec = spec;
         _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
-        _tiling = Tiling(spec);
+        _tiling = VideoFrameTiling.For(spec.Width, spec.Height, directory.SmallestMaxTileSize(), _jobOptions, spec.Keyframes is not null);
         _dispatcher = new FrameDispatcher(_jobOptions, directory, GrainFactory);
         _status = new VideoJobStatus(JobId, JobState.Running, spec.Width, spec.Height, held.Count, Math.Max(spec.ExpectedFrames, held.Count))
         {
@@ -78,7 +83,7 @@ public sealed partial class VideoJobGrain(
         DelayDeactivation(TimeSpan.FromHours(6)); // the job runs as turns of this grain; keep it resident until it ends
         _statistics = CaptureStatisticsAsync(_cancellation.Token);
         _ = RunAsync();
-        return Task.FromResult(_status);
+        return _status;
     }
 
     public async Task<VideoJobStatus> AppendFrame(int index, PixelBuffer frame)
@@ -129,18 +134,6 @@ public sealed partial class VideoJobGrain(
             Options = _spec.Options,
             StyleSize = _spec.Options.StyleSize,
         };
-
-    /// <summary>
-    /// Frames go to the devices whole while they fit the smallest tile limit the devices announce; larger ones are cut
-    /// into the render's seamless tiles (frozen statistics keep the tiles alike, so only with keyframes).
-    /// </summary>
-    private JobTiling? Tiling(VideoJobSpec spec)
-    {
-        var limit = directory.SmallestMaxTileSize() is > 0 and var deviceLimit ? Math.Min(deviceLimit, _jobOptions.TileSize) : _jobOptions.TileSize;
-        return spec.Keyframes is null || Math.Max(spec.Width, spec.Height) <= limit
-            ? null
-            : new JobTiling(spec.Width, spec.Height, limit, Math.Min(_jobOptions.Overlap, limit / 2), _jobOptions.ContextMargin);
-    }
 
     /// <summary>The finished frame a device result completes (a whole frame, or a big frame's last tile), else null.</summary>
     private (int Frame, PixelBuffer Pixels)? Completed(TileResult result)

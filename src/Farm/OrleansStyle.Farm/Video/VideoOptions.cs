@@ -6,19 +6,6 @@ public sealed class VideoOptions
     public const string Section = "OrleansStyle:Video";
 
     /// <summary>
-    /// Where finished frames are kept, one folder per job id, until the caller has the encoded result: a run killed
-    /// and resumed with the same job id renders only the frames missing here. Raw RGB, width × height × 3 bytes a
-    /// frame (0.7 MB at 640×360), deleted when the caller releases the job.
-    /// </summary>
-    public string SpoolDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "orleans-style", "video-spool");
-
-    /// <summary>
-    /// A job's frames that nobody resumed or released for this long (its caller gave up for good) are deleted, so the
-    /// spool does not grow with abandoned jobs.
-    /// </summary>
-    public TimeSpan KeepAbandonedFor { get; set; } = TimeSpan.FromDays(2);
-
-    /// <summary>
     /// Frames a job holds in memory at once (sent to workers or waiting for one). Enough to keep every worker's
     /// batches full; the caller's decoder waits when the window is full, so memory stays bounded for any clip length.
     /// </summary>

@@ -7,16 +7,6 @@ public sealed class VideoOptionsValidator : IValidateOptions<VideoOptions>
     public ValidateOptionsResult Validate(string? name, VideoOptions options)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.SpoolDirectory))
-        {
-            problems.Add($"{VideoOptions.Section}:SpoolDirectory is empty: give a folder on a disk with room for a clip's frames (width × height × 3 bytes each).");
-        }
-
-        if (options.KeepAbandonedFor <= TimeSpan.Zero)
-        {
-            problems.Add($"{VideoOptions.Section}:KeepAbandonedFor is {options.KeepAbandonedFor}: give a positive time (e.g. 2.00:00:00) long enough for a killed run to be resumed.");
-        }
-
         if (options.MaxFramesInFlight is < 1 or > 1024)
         {
             problems.Add($"{VideoOptions.Section}:MaxFramesInFlight is {options.MaxFramesInFlight}: use 1–1024 (about twice the frames all devices batch at once).");

@@ -7,6 +7,7 @@ using OrleansStyle.Farm.Client;
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Video;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Imaging;
@@ -140,6 +141,7 @@ internal static class VideoCommand
                 devices: d => settings.GetSection(DeviceOptions.Section).Bind(d),
                 models: m => m.Directory = models,
                 video: v => settings.GetSection(VideoOptions.Section).Bind(v),
+                spool: s => settings.GetSection(SpoolOptions.Section).Bind(s),
                 logLevel: LogLevel.Error,
                 cancellationToken: cancellationToken);
             var clock = Stopwatch.StartNew();
