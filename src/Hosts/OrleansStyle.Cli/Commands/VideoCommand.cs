@@ -39,6 +39,10 @@ internal static class VideoCommand
         };
         var model = new Option<string?>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain; with --gateway a model name of its registry." };
         var styles = new Option<string[]>("--style", "-s") { Description = "A style of the model with an optional weight (starry_night=0.7), or for AdaIN a painting's path." };
+        var regions = new Option<string[]>("--region")
+        {
+            Description = "A static mask and its styles, as render's: MASK:STYLE[=W][+STYLE[=W]]; '!MASK' inverts. The mask (any size with the clip's aspect ratio) applies to every frame. E.g. --region fg.png:starry_night --region !fg.png:the_scream.",
+        };
         var method = new Option<string?>("--method", "-m") { Description = "model (a trained multi/single-style model, the default) or adain." };
         method.AcceptOnlyFromAmong("model", "adain");
         var alpha = new Option<float?>("--alpha") { Description = "AdaIN only: content/style trade-off, 0 = content, 1 = full style (default)." };
@@ -75,7 +79,7 @@ internal static class VideoCommand
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, method, alpha, size, color, start, duration, statistics, temporal, jobId, gateway, apiKey, detach, attach,
+            input, output, model, styles, regions, method, alpha, size, color, start, duration, statistics, temporal, jobId, gateway, apiKey, detach, attach,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -85,7 +89,7 @@ internal static class VideoCommand
                 var adain = (parse.GetValue(method) ?? "model") == "adain";
                 return await Gateway.GatewayCallErrors.Guard(() => Gateway.GatewayVideo.RunAsync(
                     new Gateway.GatewayVideoArgs(
-                        gatewayUrl, parse.GetValue(apiKey), parse.GetValue(input), parse.GetValue(output)!, parse.GetValue(model) ?? "", parse.GetValue(styles) ?? [], adain,
+                        gatewayUrl, parse.GetValue(apiKey), parse.GetValue(input), parse.GetValue(output)!, parse.GetValue(model) ?? "", parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], adain,
                         parse.GetValue(alpha), parse.GetValue(size), parse.GetValue(color), parse.GetValue(start), parse.GetValue(duration),
                         parse.GetValue(statistics) == "frame", parse.GetValue(jobId), parse.GetValue(detach), parse.GetValue(attach)),
                     cancellationToken));
@@ -124,9 +128,9 @@ internal static class VideoCommand
             var info = await VideoProbe.ProbeAsync(clipPath, cancellationToken: cancellationToken);
             var segment = Segment(parse.GetValue(start), parse.GetValue(duration), info);
             var (width, height) = FrameSize(info, parse.GetValue(size), format);
-            var styleWeights = renderer.FarmStyles(parse.GetValue(styles) ?? []);
+            var jobRegions = renderer.FarmRegions(parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], width, height);
             var request = new FarmVideoRequest(
-                jobIdText, clipPath, info, segment, width, height, Path.GetFileNameWithoutExtension(modelPath), [RegionSpec.Everywhere([.. styleWeights])])
+                jobIdText, clipPath, info, segment, width, height, Path.GetFileNameWithoutExtension(modelPath), jobRegions)
             {
                 Options = new RenderOptions { Alpha = parse.GetValue(alpha) ?? 1f, Color = ToFarm(parse.GetValue(color)) },
                 FreezeStatistics = parse.GetValue(statistics) == "clip",

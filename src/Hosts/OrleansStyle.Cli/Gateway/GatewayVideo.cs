@@ -114,20 +114,24 @@ internal static class GatewayVideo
             header.DurationSeconds = duration;
         }
 
-        if (args.Styles.Count == 0)
+        if (args.Styles.Count == 0 && args.Regions.Count == 0)
         {
             throw new ArgumentException("Give a style: --style NAME[=W] of the model, or --style PATH (a painting, or a style of the gateway's library) with --method adain.");
         }
 
+        if (args.Styles.Count > 0 && args.Regions.Count > 0)
+        {
+            throw new ArgumentException("--style applies to the whole frame; with --region give every region its mask (e.g. --region !fg.png:starry_night).");
+        }
+
         var files = new List<(string Path, string Name)>();
-        var region = new OrleansStyle.Gateway.V1.Region();
-        foreach (var spec in args.Styles)
+        void AddStyle(OrleansStyle.Gateway.V1.Region region, string spec)
         {
             var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
             if (!args.AdaIn || (!File.Exists(nameOrPath) && ModelNames.IsValid(nameOrPath)))
             {
                 region.Styles.Add(new V1Style { Name = Path.GetFileNameWithoutExtension(nameOrPath), Weight = weight });
-                continue;
+                return;
             }
 
             var name = $"style{files.Count}-{Path.GetFileNameWithoutExtension(nameOrPath)}";
@@ -135,8 +139,43 @@ internal static class GatewayVideo
             region.Styles.Add(new V1Style { Name = name, Weight = weight });
         }
 
-        header.Regions.Add(region);
+        if (args.Regions.Count == 0)
+        {
+            var everywhere = new OrleansStyle.Gateway.V1.Region();
+            foreach (var spec in args.Styles)
+            {
+                AddStyle(everywhere, spec);
+            }
+
+            header.Regions.Add(everywhere);
+            return (header, files);
+        }
+
+        foreach (var spec in args.Regions)
+        {
+            // MASK:STYLE[=W][+STYLE[=W]], '!MASK' inverts: the mask travels inline in the header, the gateway fits it to the frames.
+            var separator = spec.IndexOf(':', StringComparison.Ordinal);
+            if (separator <= 0 || separator == spec.Length - 1 || spec.LastIndexOf('@') > separator)
+            {
+                throw new ArgumentException($"--region '{spec}' must look like MASK:STYLE[=W][+STYLE[=W]], e.g. fg.png:starry_night or !fg.png:the_scream=0.5+mondrian (no @COLOR for video: use --color).");
+            }
+
+            var maskPath = spec[0] == '!' ? spec[1..separator] : spec[..separator];
+            var region = new OrleansStyle.Gateway.V1.Region
+            {
+                InvertMask = spec[0] == '!',
+                MaskImage = Google.Protobuf.ByteString.CopyFrom(File.ReadAllBytes(ChunkedUpload.RequireFile(maskPath))),
+            };
+            foreach (var style in spec[(separator + 1)..].Split('+', StringSplitOptions.RemoveEmptyEntries))
+            {
+                AddStyle(region, style);
+            }
+
+            header.Regions.Add(region);
+        }
+
         return (header, files);
+
     }
 
     /// <summary>Progress on the console, the result beside the output until the summary arrives; never half a clip left behind.</summary>

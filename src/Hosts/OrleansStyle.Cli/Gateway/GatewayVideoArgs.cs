@@ -10,6 +10,7 @@ internal sealed record GatewayVideoArgs(
     string Output,
     string Model,
     IReadOnlyList<string> Styles,
+    IReadOnlyList<string> Regions,
     bool AdaIn,
     float? Alpha,
     int MaxSide,

@@ -134,6 +134,36 @@ internal sealed class FeedForwardRender(string modelPath)
         })];
     }
 
+    /// <summary>
+    /// The regions of a farm job: <paramref name="styles"/> over the whole picture, or <paramref name="regions"/> as in
+    /// <c>render --region</c> (<c>MASK:STYLE[=W][+STYLE[=W]]</c>, <c>!MASK</c> inverts), each static mask fitted to the
+    /// <paramref name="width"/>×<paramref name="height"/> frames. Checked here, before any frame is decoded.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableArray<Farm.Jobs.RegionSpec> FarmRegions(string[] styles, string[] regions, int width, int height)
+    {
+        if (regions.Length == 0)
+        {
+            return [Farm.Jobs.RegionSpec.Everywhere([.. FarmStyles(styles)])];
+        }
+
+        if (styles.Length > 0)
+        {
+            throw new ArgumentException("--style applies to the whole frame; with --region give every region its mask (e.g. --region !fg.png:starry_night).");
+        }
+
+        return [.. regions.Select(spec =>
+        {
+            var separator = spec.IndexOf(':', StringComparison.Ordinal);
+            if (separator <= 0 || separator == spec.Length - 1 || spec.LastIndexOf('@') > separator)
+            {
+                throw new ArgumentException($"--region '{spec}' must look like MASK:STYLE[=W][+STYLE[=W]], e.g. fg.png:starry_night or !fg.png:the_scream=0.5+mondrian (no @COLOR for video: use --color).");
+            }
+
+            var mask = StyleRequest.FitMask(ImageFiles.ReadMask(spec[..separator]), width, height);
+            return new Farm.Jobs.RegionSpec([.. FarmStyles(spec[(separator + 1)..].Split('+', StringSplitOptions.RemoveEmptyEntries))], Farm.Pixels.PixelBufferConversions.ToPixelBuffer(mask));
+        })];
+    }
+
     private StyleChoice Choice(string spec)
     {
         var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);

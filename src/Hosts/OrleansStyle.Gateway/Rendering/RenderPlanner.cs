@@ -43,19 +43,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
     public void Validate(RenderHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        if (header.UploadBytes > _options.MaxUploadBytes)
-        {
-            throw GatewayErrors.ResourceExhausted(
-                $"The header announces {header.UploadBytes} bytes of images; the gateway takes at most {_options.MaxUploadBytes} per render ({GatewayOptions.Section}:MaxUploadBytes).",
-                "UPLOAD_TOO_LARGE");
-        }
-
-        var problems = new List<(string, string)>();
-        if (header.JobId.Length > 0 && !JobIds.IsValid(header.JobId))
-        {
-            problems.Add(("job_id", $"'{header.JobId}' is not a job id: {JobIds.Rule}, or leave it empty."));
-        }
-
+        var problems = HeaderRules.Open(header.UploadBytes, header.JobId, _options.MaxUploadBytes);
         var method = header.Method.ToFarm();
         if (method is null)
         {
@@ -116,15 +104,6 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             problems.Add(("coarse_iterations", $"iterations are 0 (the farm's default) to {MaxIterations}."));
         }
 
-        if (header.Regions.Count == 0)
-        {
-            problems.Add(("regions", "give at least one region with a style."));
-        }
-        else if (header.Regions.Count > MaxRegions)
-        {
-            throw GatewayErrors.InvalidArgument("regions", $"{header.Regions.Count} regions: a render takes at most {MaxRegions}.", "TOO_MANY_REGIONS");
-        }
-
         StyleModelInfo? model = null;
         if (method == FarmMethod.FeedForward)
         {
@@ -152,53 +131,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
             problems.Add(("stroke_scale", "stroke_scale applies to FEED_FORWARD renders; optimisation sizes its strokes with style_size."));
         }
 
-        for (var r = 0; r < header.Regions.Count; r++)
-        {
-            var region = header.Regions[r];
-            if (region.Styles.Count == 0)
-            {
-                problems.Add(($"regions[{r}].styles", "give at least one style."));
-            }
-            else if (region.Styles.Count > MaxStylesPerRegion)
-            {
-                throw GatewayErrors.InvalidArgument($"regions[{r}].styles", $"{region.Styles.Count} styles: a region mixes at most {MaxStylesPerRegion}.", "TOO_MANY_STYLES");
-            }
-            else if (region.Styles.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != region.Styles.Count)
-            {
-                problems.Add(($"regions[{r}].styles", "each style may be named once per region: give one entry with the summed weight."));
-            }
-
-            if (region.Mask.Length > 0 && !region.MaskImage.IsEmpty)
-            {
-                problems.Add(($"regions[{r}].mask_image", "give the mask either by reference (mask, an uploaded MASK part) or inline (mask_image), not both."));
-            }
-
-            var sum = 0f;
-            for (var s = 0; s < region.Styles.Count; s++)
-            {
-                var style = region.Styles[s];
-                var weight = style.HasWeight ? style.Weight : 1f;
-                sum += weight;
-                if (!float.IsFinite(weight) || weight < 0)
-                {
-                    problems.Add(($"regions[{r}].styles[{s}].weight", $"{weight}: use a finite, non-negative weight."));
-                }
-
-                if (style.Name.Length is 0 or > 128)
-                {
-                    problems.Add(($"regions[{r}].styles[{s}].name", "name the style (1–128 characters)."));
-                }
-                else if (model is { Kind: not StyleModelKind.AdaIn } && !model.Styles.Contains(style.Name, StringComparer.Ordinal))
-                {
-                    problems.Add(($"regions[{r}].styles[{s}].name", $"model '{header.Model}' has no style '{style.Name}': choose one of {string.Join(", ", model.Styles)}."));
-                }
-            }
-
-            if (region.Styles.Count > 0 && !(sum > 0))
-            {
-                problems.Add(($"regions[{r}].styles", "the weights must not all be zero."));
-            }
-        }
+        HeaderRules.CheckRegions(header.Regions, model, header.Model, problems);
 
         if (problems.Count > 0)
         {
@@ -265,21 +198,7 @@ public sealed class RenderPlanner(ModelCatalog catalog, StyleLibrary library, IO
                 styles.Add(FarmStyleWeight.FromImage(style.Name, image, weight));
             }
 
-            PixelBuffer? mask = null;
-            if (region.Mask.Length > 0 || !region.MaskImage.IsEmpty)
-            {
-                var field = region.Mask.Length > 0 ? $"regions[{r}].mask" : $"regions[{r}].mask_image";
-                var bytes = region.Mask.Length == 0 ? region.MaskImage.Memory : upload.Get(ImagePart.Mask, region.Mask)
-                    ?? throw GatewayErrors.InvalidArgument(field, $"no mask arrived: send it as MASK chunks named '{region.Mask}'.");
-                mask = ImageDecoding.ReadGrey(_reader, bytes, field, region.InvertMask);
-                if (!PictureAspect.Matches(mask.Width, mask.Height, content.Width, content.Height))
-                {
-                    throw GatewayErrors.InvalidArgument(
-                        field, $"the mask is {mask.Width}×{mask.Height} but the picture is {content.Width}×{content.Height}: a mask needs the picture's aspect ratio (it may be smaller).",
-                        "MASK_SIZE_MISMATCH");
-                }
-            }
-
+            var mask = HeaderRules.Mask(_reader, region, r, name => upload.Get(ImagePart.Mask, name), content.Width, content.Height);
             regions.Add(new RegionSpec(styles.MoveToImmutable(), mask));
         }
 

@@ -31,17 +31,10 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
     public void Validate(VideoHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        if (header.UploadBytes > _options.MaxUploadBytes)
+        var problems = HeaderRules.Open(header.UploadBytes, header.JobId, _options.MaxUploadBytes);
+        if (header.JobId is "." or "..")
         {
-            throw GatewayErrors.ResourceExhausted(
-                $"The header announces {header.UploadBytes} bytes; the gateway takes at most {_options.MaxUploadBytes} per call ({GatewayOptions.Section}:MaxUploadBytes).",
-                "UPLOAD_TOO_LARGE");
-        }
-
-        var problems = new List<(string, string)>();
-        if (header.JobId.Length > 0 && (!JobIds.IsValid(header.JobId) || header.JobId is "." or ".."))
-        {
-            problems.Add(("job_id", $"'{header.JobId}' is not a job id: {JobIds.Rule}, or leave it empty."));
+            problems.Add(("job_id", $"'{header.JobId}' is not a job id: {JobIds.Rule}, or leave it empty.")); // it names the job's work folder
         }
 
         if (header.Color is not (ColorMode.Unspecified or ColorMode.Style or ColorMode.LuminanceOnly or ColorMode.PreserveContentColors))
@@ -108,38 +101,16 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
             problems.Add(("alpha", $"{header.Alpha}: use 0 (content) to 1 (full style)."));
         }
 
-        if (header.Regions.Count != 1 || header.Regions[0].Mask.Length > 0 || !header.Regions[0].MaskImage.IsEmpty)
+        HeaderRules.CheckRegions(header.Regions, model, header.Model, problems);
+        for (var r = 0; r < header.Regions.Count; r++)
         {
-            problems.Add(("regions", "give exactly one region without a mask: masks per region are not available for video yet."));
-        }
-        else
-        {
-            var region = header.Regions[0];
-            if (region.Styles.Count is 0 or > RenderPlanner.MaxStylesPerRegion)
+            if (header.Regions[r].Mask.Length > 0)
             {
-                problems.Add(("regions[0].styles", $"give 1–{RenderPlanner.MaxStylesPerRegion} styles."));
+                problems.Add(($"regions[{r}].mask", "a video's masks travel inline: send the mask image in mask_image (the header takes up to 1 MiB)."));
             }
-
-            var sum = 0f;
-            for (var s = 0; s < region.Styles.Count; s++)
+            else if (header.Regions.Count > 1 && header.Regions[r].MaskImage.IsEmpty)
             {
-                var style = region.Styles[s];
-                var weight = style.HasWeight ? style.Weight : 1f;
-                sum += weight;
-                if (!float.IsFinite(weight) || weight < 0)
-                {
-                    problems.Add(($"regions[0].styles[{s}].weight", $"{weight}: use a finite, non-negative weight."));
-                }
-
-                if (model is { Kind: not StyleModelKind.AdaIn } && !model.Styles.Contains(style.Name, StringComparer.Ordinal))
-                {
-                    problems.Add(($"regions[0].styles[{s}].name", $"model '{header.Model}' has no style '{style.Name}': choose one of {string.Join(", ", model.Styles)}."));
-                }
-            }
-
-            if (region.Styles.Count > 0 && !(sum > 0))
-            {
-                problems.Add(("regions[0].styles", "the weights must not all be zero."));
+                problems.Add(($"regions[{r}].mask_image", "with several regions every region needs its mask (invert_mask gives the rest of the frame)."));
             }
         }
 
@@ -191,26 +162,34 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
         }
 
         var model = catalog.Describe(header.Model).Info;
-        var weights = ImmutableArray.CreateBuilder<FarmStyleWeight>();
-        for (var s = 0; s < header.Regions[0].Styles.Count; s++)
+        var regions = ImmutableArray.CreateBuilder<RegionSpec>(header.Regions.Count);
+        for (var r = 0; r < header.Regions.Count; r++)
         {
-            var style = header.Regions[0].Styles[s];
-            var weight = style.HasWeight ? style.Weight : 1f;
-            if (model.Kind != StyleModelKind.AdaIn)
+            var region = header.Regions[r];
+            var weights = ImmutableArray.CreateBuilder<FarmStyleWeight>(region.Styles.Count);
+            for (var s = 0; s < region.Styles.Count; s++)
             {
-                weights.Add(FarmStyleWeight.Trained(style.Name, weight));
-                continue;
+                var style = region.Styles[s];
+                var weight = style.HasWeight ? style.Weight : 1f;
+                if (model.Kind != StyleModelKind.AdaIn)
+                {
+                    weights.Add(FarmStyleWeight.Trained(style.Name, weight));
+                    continue;
+                }
+
+                var field = $"regions[{r}].styles[{s}]";
+                var bytes = upload.Style(style.Name) ?? (styles.Find(style.Name) is not null
+                    ? await styles.ReadAsync(style.Name, cancellationToken)
+                    : throw GatewayErrors.InvalidArgument(field, $"AdaIN takes style images: send the image as STYLE chunks named '{style.Name}', or name a style of the library (Styles.ListStyles)."));
+                var image = ImageDecoding.ReadRgb(_reader, bytes, field);
+                weights.Add(FarmStyleWeight.FromImage(style.Name, Math.Max(image.Width, image.Height) > RenderPlanner.MaxStyleSide ? image.Thumbnail(RenderPlanner.MaxStyleSide) : image, weight));
             }
 
-            var field = $"regions[0].styles[{s}]";
-            var bytes = upload.Style(style.Name) ?? (styles.Find(style.Name) is not null
-                ? await styles.ReadAsync(style.Name, cancellationToken)
-                : throw GatewayErrors.InvalidArgument(field, $"AdaIN takes style images: send the image as STYLE chunks named '{style.Name}', or name a style of the library (Styles.ListStyles)."));
-            var image = ImageDecoding.ReadRgb(_reader, bytes, field);
-            weights.Add(FarmStyleWeight.FromImage(style.Name, Math.Max(image.Width, image.Height) > RenderPlanner.MaxStyleSide ? image.Thumbnail(RenderPlanner.MaxStyleSide) : image, weight));
+            // A static mask for every frame; masks by name are refused by Validate, so nothing is looked up.
+            regions.Add(new RegionSpec(weights.MoveToImmutable(), HeaderRules.Mask(_reader, region, r, _ => null, width, height)));
         }
 
-        var request = new FarmVideoRequest(jobId, clip, info, segment, width, height, header.Model, [new RegionSpec(weights.ToImmutable())])
+        var request = new FarmVideoRequest(jobId, clip, info, segment, width, height, header.Model, regions.MoveToImmutable())
         {
             Options = new RenderOptions
             {
