@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using OrleansStyle.Imaging.Video;
@@ -68,25 +67,11 @@ public sealed class TemporalConsistencyTests : IDisposable
         var clip = Path.Combine(_folder, "pan.mp4");
         if (!File.Exists(clip))
         {
-            await Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("ladybird"),
+            await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("ladybird"),
                 "-vf", "scale=320:-2,crop=160:96:x='20+t*40':y='40+t*8',setsar=1",
                 "-t", "1.5", "-r", "12", "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", clip);
         }
 
         return clip;
-    }
-
-    private static async Task Run(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{tool} failed: {error}");
     }
 }

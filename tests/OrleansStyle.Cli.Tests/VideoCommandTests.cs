@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using OrleansStyle.Imaging;
 using OrleansStyle.Imaging.Quality;
 using OrleansStyle.Tests.Shared;
@@ -26,8 +24,8 @@ public sealed class VideoCommandTests : IDisposable
         var (code, error) = await Cli.Run("video", clip, "-o", output, "--model", BundledModels.Multi4, "--style", "starry_night");
 
         Assert.True(code == 0, error);
-        var source = await Probe(clip);
-        var result = await Probe(output);
+        var source = await TestClips.ProbeAsync(clip);
+        var result = await TestClips.ProbeAsync(output);
         Assert.Equal(24, result.Frames);
         Assert.Equal(source.Frames, result.Frames);
         Assert.Equal(source.Rate, result.Rate);
@@ -55,7 +53,7 @@ public sealed class VideoCommandTests : IDisposable
         // A black box slides across the top of a still photo; the bottom rows never change in the content, so a change
         // there between output frames is the normalisation reacting to the box (bench/video/pumping.sh, larger).
         var clip = Path.Combine(_folder, "box.mp4");
-        await Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"), "-f", "lavfi", "-i", "color=black:s=56x36:r=8",
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"), "-f", "lavfi", "-i", "color=black:s=56x36:r=8",
             "-filter_complex", "[0:v]scale=160:96,setsar=1[bg];[bg][1:v]overlay=x='-60+t*120':y=4:shortest=1[v]",
             "-map", "[v]", "-t", "1", "-r", "8", "-c:v", "libx264", "-crf", "10", "-pix_fmt", "yuv420p", clip);
         var frozen = Path.Combine(_folder, "frozen");
@@ -97,6 +95,70 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    [Fact]
+    public async Task Regions_paint_each_masked_part_of_every_frame_with_its_own_style()
+    {
+        // The left half in starry_night, the rest (the inverted mask) in the_scream; against the whole clip in
+        // starry_night, the left half matches and the right half does not. Three frames, independent (no blend).
+        var clip = await GenerateClip(_folder);
+        var left = Path.Combine(_folder, "left.png");
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "color=black:s=80x48",
+            "-vf", "drawbox=x=0:y=0:w=40:h=48:color=white:t=fill", "-frames:v", "1", left); // half the clip's size, same aspect
+        var regions = Path.Combine(_folder, "regions");
+        var starry = Path.Combine(_folder, "starry");
+        string[] common = ["--model", BundledModels.Multi4, "--duration", "0.25", "--temporal", "off"];
+
+        var (code1, error1) = await Cli.Run(["video", clip, "-o", regions, "--region", $"{left}:starry_night", "--region", $"!{left}:the_scream", .. common]);
+        var (code2, error2) = await Cli.Run(["video", clip, "-o", starry, "--style", "starry_night", .. common]);
+
+        Assert.True(code1 == 0, error1);
+        Assert.True(code2 == 0, error2);
+        var reader = new SafeImageReader();
+        var masked = reader.ReadRgb(Path.Combine(regions, "frame_000002.png")).ToPlanar();
+        var whole = reader.ReadRgb(Path.Combine(starry, "frame_000002.png")).ToPlanar();
+        Assert.Equal(3, Directory.GetFiles(regions, "frame_*.png").Length);
+        var leftDifference = MeanDifference(masked, whole, 0, 64); // 16 px from the mask's edge: the network sees across it
+        var rightDifference = MeanDifference(masked, whole, 96, 160);
+        Assert.True(leftDifference < 0.03, $"left half |regions − starry_night| = {leftDifference:F3}: not painted in its region's style");
+        Assert.True(rightDifference > 0.08, $"right half |regions − starry_night| = {rightDifference:F3}: the inverted mask's style is missing");
+    }
+
+    [Fact]
+    public async Task A_region_mask_without_the_clips_aspect_ratio_is_refused_before_any_work()
+    {
+        var clip = await GenerateClip(_folder);
+        var square = Path.Combine(_folder, "square.png");
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "color=white:s=64x64", "-frames:v", "1", square);
+        var output = Path.Combine(_folder, "out.mp4");
+
+        var (code, error) = await Cli.Run("video", clip, "-o", output, "--model", BundledModels.Multi4, "--region", $"{square}:starry_night");
+
+        Assert.Equal(2, code);
+        Assert.Contains("aspect ratio", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    private static double MeanDifference(PlanarImage a, PlanarImage b, int fromX, int toX)
+    {
+        double sum = 0;
+        var count = 0;
+        for (var c = 0; c < 3; c++)
+        {
+            for (var y = 0; y < a.Height; y++)
+            {
+                var rowA = a.Row(c, y);
+                var rowB = b.Row(c, y);
+                for (var x = fromX; x < toX; x++)
+                {
+                    sum += Math.Abs(rowA[x] - rowB[x]);
+                    count++;
+                }
+            }
+        }
+
+        return sum / count;
+    }
+
     /// <summary>Mean |frame t − frame t−1| over rows 60–95 of a folder of PNG frames.</summary>
     private static double StillRegionChange(string folder)
     {
@@ -129,55 +191,14 @@ public sealed class VideoCommandTests : IDisposable
     }
 
     /// <summary>A 2-second 160×96 pan over a sample photo at 12 fps (24 frames) with a sine sound track, as AAC in MP4.</summary>
-    internal static async Task<string> GenerateClip(string folder)
-    {
-        var clip = Path.Combine(folder, "pan.mp4");
-        await Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"),
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-            "-filter_complex", "[0:v]scale=640:-2,zoompan=z='1+0.004*on':x='iw/2-(iw/zoom/2)+on*2':y='ih/2-(ih/zoom/2)':d=1:s=160x96:fps=12[v]",
-            "-map", "[v]", "-map", "1:a", "-t", "2", "-r", "12", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", clip);
-        return clip;
-    }
+    internal static Task<string> GenerateClip(string folder) => TestClips.PanAsync(folder, 160, 96);
 
     private async Task<PlanarImage> Frame(string clip, int index)
     {
         var png = Path.Combine(_folder, $"{Path.GetFileNameWithoutExtension(clip)}-{index}.png");
-        await Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip, "-vf", $"select=eq(n\\,{index})", "-frames:v", "1", png);
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip, "-vf", $"select=eq(n\\,{index})", "-frames:v", "1", png);
         var image = new SafeImageReader().ReadRgb(png).ToPlanar();
         File.Delete(png);
         return image;
     }
-
-    internal static async Task<Streams> Probe(string clip)
-    {
-        // One line per stream: codec_type,width,height,r_frame_rate,nb_frames,duration (ffprobe's csv writer).
-        var text = await Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate,nb_frames,duration", "-of", "csv=p=0:nk=0", clip);
-        var streams = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(',').Select(f => f.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""))
-            .ToList();
-        var video = streams.Single(s => s["codec_type"] == "video");
-        var audio = streams.SingleOrDefault(s => s["codec_type"] == "audio");
-        return new Streams(
-            int.Parse(video["width"], CultureInfo.InvariantCulture), int.Parse(video["height"], CultureInfo.InvariantCulture), video["r_frame_rate"],
-            long.Parse(video["nb_frames"], CultureInfo.InvariantCulture), double.Parse(video["duration"], CultureInfo.InvariantCulture),
-            audio?["codec_name"], audio is null ? 0 : double.Parse(audio["duration"], CultureInfo.InvariantCulture));
-    }
-
-    internal static async Task<string> Run(string tool, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{tool} failed: {await error}");
-        return await output;
-    }
-
-    internal sealed record Streams(int Width, int Height, string Rate, long Frames, double Duration, string? AudioCodec, double AudioDuration);
 }

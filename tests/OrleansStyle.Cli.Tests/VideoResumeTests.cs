@@ -52,7 +52,7 @@ public sealed partial class VideoResumeTests : IDisposable
         var summary = Summary().Match(second.Output);
         Assert.True(summary.Success, second.Output);
         Assert.Equal((24 - held, held), (int.Parse(summary.Groups[1].Value), int.Parse(summary.Groups[2].Value)));
-        var result = await VideoCommandTests.Probe(output);
+        var result = await TestClips.ProbeAsync(output);
         Assert.Equal(24, result.Frames);
         Assert.Equal("aac", result.AudioCodec);
         Assert.True(FramesOnDisk(frames) == 0, "the frames stay on disk after the result was written");

@@ -21,7 +21,7 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
     [Fact]
     public async Task A_clip_uploaded_in_chunks_comes_back_with_its_frame_count_rate_duration_and_audio_with_progress_and_previews()
     {
-        var clip = await TestClips.PanAsync(_folder);
+        var clip = await TestClips.PanAsync(_folder, 96, 64);
         var header = Header();
         header.PreviewSide = 32;
         var output = Path.Combine(_folder, "painted.mp4");
@@ -50,7 +50,7 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
     [Fact]
     public async Task Video_with_gateway_in_the_CLI_writes_the_stylised_clip_with_its_audio()
     {
-        var clip = await TestClips.PanAsync(_folder);
+        var clip = await TestClips.PanAsync(_folder, 96, 64);
         var output = Path.Combine(_folder, "cli.mp4");
 
         var exit = await CliApp.Build().Parse(
@@ -66,7 +66,7 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
     [Fact]
     public async Task A_detached_video_job_runs_on_after_its_call_ends_and_Attach_by_id_gets_the_result()
     {
-        var clip = await TestClips.PanAsync(_folder);
+        var clip = await TestClips.PanAsync(_folder, 96, 64);
         var header = Header();
         header.JobId = $"detached-{Guid.NewGuid():N}";
         header.DetachOnDisconnect = true;
@@ -93,6 +93,47 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
         Assert.Equal(StatusCode.NotFound, other.StatusCode);
     }
 
+    [Fact]
+    public async Task Video_with_gateway_takes_a_static_mask_per_region_inline_in_the_header()
+    {
+        var clip = await TestClips.PanAsync(_folder, 96, 64);
+        var left = Path.Combine(_folder, "left.png");
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "color=black:s=48x32",
+            "-vf", "drawbox=x=0:y=0:w=24:h=32:color=white:t=fill", "-frames:v", "1", left);
+        var output = Path.Combine(_folder, "regions.mp4");
+
+        var exit = await CliApp.Build().Parse(
+            ["video", clip, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "--model", GatewayFixtures.Multi,
+             "--region", $"{left}:style0", "--region", $"!{left}:style1", "--duration", "0.5", "-o", output]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Equal((6L, 96, 64), (await TestClips.ProbeAsync(output)) is var result ? (result.Frames, result.Width, result.Height) : default);
+    }
+
+    [Fact]
+    public async Task Masks_by_name_and_a_region_without_a_mask_among_several_are_refused_before_the_upload()
+    {
+        var byName = Header();
+        byName.Regions[0].Mask = "fg";
+        var unmasked = Header();
+        unmasked.Regions[0].MaskImage = ByteString.CopyFrom(await File.ReadAllBytesAsync(SampleImages.Content("garden")));
+        var second = new Region();
+        second.Styles.Add(new StyleWeight { Name = "style1" });
+        unmasked.Regions.Add(second);
+
+        foreach (var (header, field) in new[] { (byName, "regions[0].mask"), (unmasked, "regions[1].mask_image") })
+        {
+            using var call = server.Video.Render(GatewayServer.Key);
+            await call.RequestStream.WriteAsync(new VideoRequest { Header = header });
+            var failure = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
+
+            Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
+            Assert.Equal(field, Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
+    }
+
     [Theory]
     [InlineData("text", "is not a video")]
     [InlineData("still", "still image")]
@@ -114,7 +155,7 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
                 await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000", "-t", "1", "-c:a", "aac", clip);
                 break;
             case "truncated":
-                var whole = await TestClips.PanAsync(_folder);
+                var whole = await TestClips.PanAsync(_folder, 96, 64);
                 var bytes = await File.ReadAllBytesAsync(whole);
                 await File.WriteAllBytesAsync(clip, bytes[..(bytes.Length / 2)]); // the index (moov) is at the end of an MP4
                 break;

@@ -39,6 +39,12 @@ public sealed class FarmMetrics : IDisposable
         ModelEvictions = _meter.CreateCounter<long>("orleansstyle.model.evictions", "{model}", "Models dropped from a device to make room.");
         Jobs = _meter.CreateUpDownCounter<long>("orleansstyle.jobs", "{job}", "Jobs that have not finished, by state (receiving, running).");
         JobsFinished = _meter.CreateCounter<long>("orleansstyle.jobs.finished", "{job}", "Jobs that ended, by state (completed, failed, cancelled).");
+        VideoFrames = _meter.CreateCounter<long>(
+            "orleansstyle.video.frames", "{frame}", "Video frames a coordinator holds finished, by model and source (rendered, resumed from the spool); its rate is frames/s.");
+        VideoFramesInFlight = _meter.CreateUpDownCounter<long>(
+            "orleansstyle.video.frames.in_flight", "{frame}", "Video frames taken into the coordinators' windows and not yet finished.");
+        VideoJobs = _meter.CreateUpDownCounter<long>("orleansstyle.video.jobs", "{job}", "Video jobs running.");
+        VideoJobsFinished = _meter.CreateCounter<long>("orleansstyle.video.jobs.finished", "{job}", "Video jobs that ended, by state (completed, failed, cancelled).");
         _meter.CreateObservableGauge(
             "orleansstyle.queue.depth", () => Measure(q => q.Depth), "{tile}", "Tiles waiting or running on a device: what the autoscaler scales on.");
         _meter.CreateObservableGauge(
@@ -67,6 +73,16 @@ public sealed class FarmMetrics : IDisposable
     public UpDownCounter<long> Jobs { get; }
 
     public Counter<long> JobsFinished { get; }
+
+    public Counter<long> VideoFrames { get; }
+
+    public UpDownCounter<long> VideoFramesInFlight { get; }
+
+    public UpDownCounter<long> VideoJobs { get; }
+
+    public Counter<long> VideoJobsFinished { get; }
+
+    public static KeyValuePair<string, object?> SourceTag(string source) => new("source", source);
 
     public static KeyValuePair<string, object?> DeviceTag(string device) => new("device", device);
 

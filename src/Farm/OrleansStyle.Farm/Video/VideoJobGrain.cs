@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Pixels;
@@ -26,6 +27,7 @@ public sealed partial class VideoJobGrain(
     IVideoFrameStore store,
     IOptions<JobOptions> jobOptions,
     IOptions<VideoOptions> videoOptions,
+    FarmMetrics metrics,
     ILogger<VideoJobGrain> logger) : Grain, IVideoJobGrain
 {
     private readonly JobOptions _jobOptions = jobOptions.Value;
@@ -79,6 +81,8 @@ public sealed partial class VideoJobGrain(
             Caller = spec.Caller,
         };
         _clock = Stopwatch.StartNew();
+        metrics.VideoJobs.Add(1);
+        metrics.VideoFrames.Add(held.Count, FarmMetrics.ModelTag(spec.Model), FarmMetrics.SourceTag("resumed"));
         LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, spec.ExpectedFrames, held.Count);
         DelayDeactivation(TimeSpan.FromHours(6)); // the job runs as turns of this grain; keep it resident until it ends
         _statistics = CaptureStatisticsAsync(_cancellation.Token);
@@ -109,6 +113,8 @@ public sealed partial class VideoJobGrain(
         {
             return _status; // held already (resumed or sent twice), or the job ended
         }
+
+        metrics.VideoFramesInFlight.Add(1);
 
         if (_tiling is null)
         {
@@ -307,6 +313,8 @@ public sealed partial class VideoJobGrain(
                     await store.WriteAsync(JobId, finished.Frame, finished.Pixels, token);
                     _accepted.Remove(finished.Frame);
                     _done.Add(finished.Frame);
+                    metrics.VideoFramesInFlight.Add(-1);
+                    metrics.VideoFrames.Add(1, FarmMetrics.ModelTag(_spec!.Model), FarmMetrics.SourceTag("rendered"));
                     Progress(rendered: 1);
                 }
                 else
@@ -359,6 +367,9 @@ public sealed partial class VideoJobGrain(
     private void Finish(JobState state, string? error)
     {
         _status = _status! with { State = state, Error = error, Eta = null };
+        metrics.VideoFramesInFlight.Add(-_accepted.Count); // a failed or cancelled job's window is dropped
+        metrics.VideoJobs.Add(-1);
+        metrics.VideoJobsFinished.Add(1, FarmMetrics.StateTag(state));
         LogFinished(logger, JobId, state, _status.FramesDone, _status.FramesTotal, _status.FramesRendered, _clock!.Elapsed.TotalSeconds, error);
         Signal();
     }

@@ -1,25 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
-using OrleansStyle.Tests.Shared;
+using Xunit;
 
-namespace OrleansStyle.Gateway.Tests;
+namespace OrleansStyle.Tests.Shared;
 
-/// <summary>Short clips made with the real ffmpeg, and what ffprobe says of a result.</summary>
+/// <summary>Short clips made with the real ffmpeg, and what ffprobe says of a result: for the CLI's and the gateway's video tests.</summary>
 internal static class TestClips
 {
-    /// <summary>A 2-second 96×64 pan over a sample photo at 12 fps (24 frames) with a 440 Hz AAC sound track.</summary>
-    public static async Task<string> PanAsync(string folder)
+    /// <summary>
+    /// A 2-second <paramref name="width"/>×<paramref name="height"/> pan over a sample photo at 12 fps (24 frames) with
+    /// a 440 Hz sound track, as H.264 and AAC in MP4.
+    /// </summary>
+    public static async Task<string> PanAsync(string folder, int width, int height)
     {
         var clip = Path.Combine(folder, "pan.mp4");
         await RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"),
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-            "-filter_complex", "[0:v]scale=480:-2,zoompan=z='1+0.004*on':x='iw/2-(iw/zoom/2)+on*2':y='ih/2-(ih/zoom/2)':d=1:s=96x64:fps=12[v]",
+            "-filter_complex", string.Create(CultureInfo.InvariantCulture, $"[0:v]scale={width * 4}:-2,zoompan=z='1+0.004*on':x='iw/2-(iw/zoom/2)+on*2':y='ih/2-(ih/zoom/2)':d=1:s={width}x{height}:fps=12[v]"),
             "-map", "[v]", "-map", "1:a", "-t", "2", "-r", "12", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", clip);
         return clip;
     }
 
     public static async Task<Streams> ProbeAsync(string clip)
     {
+        // One line per stream: codec_type,codec_name,width,height,r_frame_rate,nb_frames,duration (ffprobe's csv writer).
         var text = await RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate,nb_frames,duration", "-of", "csv=p=0:nk=0", clip);
         var streams = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(',').Select(f => f.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""))
@@ -32,6 +36,7 @@ internal static class TestClips
             audio?["codec_name"], audio is null ? 0 : double.Parse(audio["duration"], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Runs a tool to its end and returns its output; a failure fails the test with its error text.</summary>
     public static async Task<string> RunAsync(string tool, params string[] arguments)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
