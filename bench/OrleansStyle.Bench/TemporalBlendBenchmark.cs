@@ -10,6 +10,8 @@ namespace OrleansStyle.Bench;
 /// (<c>orleans-style video CLIP -o DIR --temporal off</c>): for each (weight, content tolerance), E_warp of the
 /// blended frames and palette/texture over 6 frames, against the unblended frames and the content (the floor). Flow
 /// and masks are computed once per pair and shared by every variant, so the rows differ only in the blend.
+/// PER_FRAME_DIR may list several stylisations of the same clip, <c>LABEL=DIR,LABEL=DIR</c> (e.g. two models): each
+/// gets its rows, and every ratio is to the first one's unblended frames.
 /// </summary>
 internal static class TemporalBlendBenchmark
 {
@@ -17,31 +19,38 @@ internal static class TemporalBlendBenchmark
     {
         if (args.Length < 3)
         {
-            Console.Error.WriteLine("usage: bench temporal-blend CLIP PER_FRAME_DIR STYLE [weight:tolerance …]");
+            Console.Error.WriteLine("usage: bench temporal-blend CLIP [LABEL=]PER_FRAME_DIR[,LABEL=DIR…] STYLE [weight:tolerance …]");
             return 2;
         }
 
-        var (clip, folder, stylePath) = (args[0], args[1], args[2]);
+        var (clip, stylePath) = (args[0], args[2]);
+        var runs = args[1].Split(',').Select(r => r.Split('=', 2)).Select(p => p.Length == 2 ? (Label: p[0] + " ", Folder: p[1]) : (Label: "", Folder: p[0])).ToList();
+        var folder = runs[0].Folder;
         var variants = args.Length > 3
             ? args.Skip(3).Select(v => v.Split(':')).Select(p => new TemporalBlendOptions(float.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), float.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList()
             : [new(0.3f, 0.06f), new(0.5f, 0.06f), new(0.6f, 0.06f), new(0.8f, 0.06f), new(0.5f, 0.03f), new(0.5f, 0.12f)];
         var style = new SafeImageReader().ReadRgb(stylePath).ToPlanar();
         var first = new SafeImageReader().Inspect(await File.ReadAllBytesAsync(Path.Combine(folder, "frame_000001.png")));
         var contents = await ReadAll(clip, first.Width, first.Height);
-        var stylised = await ReadAll(Path.Combine(folder, "frame_%06d.png"), first.Width, first.Height);
         var motions = new FrameMotion?[contents.Count];
         Parallel.For(1, contents.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t => motions[t] = FrameMotion.Estimate(contents[t - 1], contents[t]));
 
         Console.WriteLine($"{Path.GetFileName(clip)}: {contents.Count} frames of {first.Width}×{first.Height}, style {Path.GetFileNameWithoutExtension(stylePath)}");
         Console.WriteLine("| frames | E_warp | × per-frame | palette | texture |");
         Console.WriteLine("|---|---|---|---|---|");
-        var baseline = Measure("content (floor)", contents, contents, motions, style, null);
-        baseline = Measure("per-frame (no blend)", stylised, contents, motions, style, null);
-        foreach (var options in variants)
+        Measure("content (floor)", contents, contents, motions, style, null);
+        double? baseline = null;
+        foreach (var (label, runFolder) in runs)
         {
-            var blender = new TemporalBlender(options);
-            var blended = contents.Select((c, t) => blender.Blend(c, stylised[t], motions[t])).ToList();
-            Measure($"blend weight {options.Weight}, tolerance {options.ContentTolerance}", blended, contents, motions, style, baseline);
+            var stylised = await ReadAll(Path.Combine(runFolder, "frame_%06d.png"), first.Width, first.Height);
+            var unblended = Measure($"{label}per-frame (no blend)", stylised, contents, motions, style, baseline);
+            baseline ??= unblended;
+            foreach (var options in variants)
+            {
+                var blender = new TemporalBlender(options);
+                var blended = contents.Select((c, t) => blender.Blend(c, stylised[t], motions[t])).ToList();
+                Measure($"{label}blend weight {options.Weight}, tolerance {options.ContentTolerance}", blended, contents, motions, style, baseline);
+            }
         }
 
         return 0;

@@ -33,6 +33,34 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task From_fine_tunes_a_trained_model_and_refuses_what_it_cannot_start_from()
+    {
+        var photos = Directory.CreateDirectory(Path.Combine(_folder, "photos")).FullName;
+        File.Copy(SampleImages.Content("garden"), Path.Combine(photos, "garden.jpg"));
+        var trained = Path.Combine(_folder, "trained.safetensors");
+        var tuned = Path.Combine(_folder, "tuned.safetensors");
+        string[] data = ["--content", photos, "--style", SampleImages.Style("starry_night"), SampleImages.Style("the_scream"),
+            "--size", "64", "--batch", "1", "--checkpoint-every", "0"];
+
+        var (code, error) = await Cli.Run(["train", "--kind", "multi", "--width", "8", "--steps", "2", "-o", trained, .. data]);
+        Assert.True(code == 0, error);
+        (code, error) = await Cli.Run(["train", "--from", trained, "--temporal-weight", "10", "--steps", "1", "-o", tuned, .. data]);
+        Assert.True(code == 0, error);
+        var before = OrleansStyle.Neural.Serialization.SafeTensors.Read(trained);
+        var after = OrleansStyle.Neural.Serialization.SafeTensors.Read(tuned);
+        Assert.Equal("3", after.Metadata["steps"]); // 2 of the trained model + 1 fine-tuning step
+        Assert.Equal(before.Metadata["architecture"], after.Metadata["architecture"]); // --width not given: the model's
+        Assert.Equal(before.Tensors.Keys.Order(), after.Tensors.Keys.Order());
+
+        (code, error) = await Cli.Run(["train", "--from", trained, "--resume", tuned, "--steps", "1", "-o", tuned, .. data]);
+        Assert.Equal(2, code);
+        Assert.Contains("--from starts a new run", error, StringComparison.Ordinal);
+        (code, error) = await Cli.Run(["train", "--from", Path.Combine(_folder, "missing.safetensors"), "--steps", "1", "-o", tuned, .. data]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("missing.safetensors", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_absurd_learning_rate_fails_with_the_step_and_writes_no_model_and_the_checkpoint_resumes()
     {
         var photos = Directory.CreateDirectory(Path.Combine(_folder, "photos")).FullName;

@@ -184,6 +184,44 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_run_can_start_from_a_trained_network_and_its_checkpoints_resume_exactly()
+    {
+        using var trained = Create(StyleModelKind.Multi);
+        trained.TrainStep();
+        var path = Path.Combine(_directory, "trained.safetensors");
+        trained.SaveModel(path);
+        using var start = Assert.IsType<TransformerStyleModel>(StyleModelFile.Load(path, TestNetworks.ResNet18));
+
+        // Another seed and a temporal term: the weights are still the trained model's, and Adam starts at step 0.
+        var options = Options(StyleModelKind.Multi, seed: 8) with { TemporalWeight = 10f };
+        using var tuned = FeedForwardTrainer.StartFrom(start, TestNetworks.ResNet18, options, Photos, StylesFor(StyleModelKind.Multi));
+        Assert.Equal(Weights(trained), Weights(tuned));
+        Assert.Equal(0, tuned.Step);
+        using (var fresh = Create(StyleModelKind.Multi, seed: 8))
+        {
+            Assert.NotEqual(Weights(fresh), Weights(tuned));
+        }
+
+        Assert.True(tuned.TrainStep().Temporal > 0);
+        var checkpoint = Path.Combine(_directory, "tuned.checkpoint.safetensors");
+        tuned.SaveCheckpoint(checkpoint);
+        tuned.TrainStep();
+        using var resumed = FeedForwardTrainer.Resume(checkpoint, TestNetworks.ResNet18, Photos, StylesFor(StyleModelKind.Multi));
+        resumed.TrainStep();
+        Assert.Equal(Weights(tuned), Weights(resumed));
+        Assert.NotEqual(Weights(trained), Weights(tuned));
+
+        var tunedPath = Path.Combine(_directory, "tuned.safetensors");
+        resumed.SaveModel(tunedPath);
+        using var written = StyleModelFile.Load(tunedPath, TestNetworks.ResNet18);
+        Assert.Equal(3, written.Info.Steps); // the trained model's step plus the two of this run
+
+        var reordered = Styles("the_scream", "starry_night");
+        var error = Assert.Throws<ArgumentException>(() => FeedForwardTrainer.StartFrom(start, TestNetworks.ResNet18, options, Photos, reordered));
+        Assert.Contains("starry_night, the_scream", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Another_seed_trains_other_weights()
     {
         using var first = Create(StyleModelKind.Single);

@@ -45,6 +45,10 @@ internal static class TrainCommand
         var loss = new Option<StyleLossKind?>("--loss") { Description = "single/multi style statistic: Gram (default), MeanStd, MmdLinear, MmdPolynomial, MmdGaussian, Wasserstein." };
         var encoderTap = new Option<string?>("--encoder-tap") { Description = "adain: the ResNet-18 tap to re-normalise: layer1, layer2 (default), layer3 or layer4." };
         var baseModel = new Option<string?>("--base") { Description = "multi: a trained single- or multi-style model; its styles are kept and only the new styles' γ/β are trained. adain: a trained decoder to start from." };
+        var from = new Option<string?>("--from")
+        {
+            Description = "single/multi: start from a trained model's weights (same --style images, in its order; its architecture), e.g. to fine-tune it with --temporal-weight. Adam starts afresh; resume its checkpoints with --resume.",
+        };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint (model + optimizer state) every N steps; 0 = only when interrupted.", DefaultValueFactory = _ => 1000 };
         var checkpointPath = new Option<string?>("--checkpoint") { Description = "Checkpoint path (default: OUTPUT with .checkpoint.safetensors)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (same --content and --style; its options are used; --steps, --lr, and for fine-tuning --style-size and --style-taps, may change)." };
@@ -69,13 +73,14 @@ internal static class TrainCommand
               orleans-style train --kind multi --content coco/ --style a.jpg b.jpg c.jpg -o abc.safetensors
               orleans-style train --kind multi --base abc.safetensors --content coco/ --style d.jpg -o abcd.safetensors
               orleans-style train --kind adain --content coco/ --style wikiart/ -o adain.safetensors
+              orleans-style train --from abc.safetensors --content coco/ --style a.jpg b.jpg c.jpg --temporal-weight 100 --steps 300 -o abc-video.safetensors
               orleans-style train --resume starry.checkpoint.safetensors --content coco/ --style starry_night.jpg -o starry.safetensors
               orleans-style train --gateway http://localhost:5080 --kind multi --style a.jpg b.jpg --steps 2000 -o ab
             """)
         {
             kind, content, styles, output, size, batch, steps, learningRate, contentWeight, styleWeight, tvWeight, width, seed,
             styleSize, styleTaps, loss, encoderTap, baseModel, checkpointEvery, checkpointPath, resume, preview, previewEvery, threads,
-            styleAugment, proceduralStyles, proceduralCrops, gateway, apiKey, jobId, detach, attach, overwrite, temporalWeight,
+            styleAugment, proceduralStyles, proceduralCrops, gateway, apiKey, jobId, detach, attach, overwrite, temporalWeight, from,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
@@ -83,6 +88,11 @@ internal static class TrainCommand
             if (parse.GetValue(gateway) is not null && parse.GetValue(temporalWeight) is not null)
             {
                 throw new ArgumentException("--temporal-weight trains in this process only; drop --gateway, or drop --temporal-weight for a farm run.");
+            }
+
+            if (parse.GetValue(from) is not null && (parse.GetValue(gateway) is not null || parse.GetValue(resume) is not null || parse.GetValue(baseModel) is not null))
+            {
+                throw new ArgumentException("--from starts a new run in this process from a model's weights: drop --gateway, --resume and --base.");
             }
 
             if (parse.GetValue(gateway) is { } gatewayUrl)
@@ -151,7 +161,10 @@ internal static class TrainCommand
             }
             else
             {
-                var kindName = parse.GetValue(kind) ?? throw new ArgumentException("Give --kind single, multi or adain (or --resume a checkpoint).");
+                using var start = LoadStart(parse.GetValue(from), lossNetwork);
+                var kindName = parse.GetValue(kind) ?? (start is null
+                    ? throw new ArgumentException("Give --kind single, multi or adain (or --resume a checkpoint).")
+                    : StyleModelInfo.KindName(start.Kind));
                 StyleModelInfo.TryParseKind(kindName, out var modelKind);
                 var defaults = TrainingOptions.For(modelKind);
                 var options = defaults with
@@ -174,8 +187,15 @@ internal static class TrainCommand
                     ProceduralStyles = parse.GetValue(proceduralStyles) ?? defaults.ProceduralStyles,
                     ProceduralCrops = parse.GetValue(proceduralCrops) ?? defaults.ProceduralCrops,
                 };
-                using var baseStyles = LoadBase(parse.GetValue(baseModel), lossNetwork);
-                trainer = FeedForwardTrainer.Create(lossNetwork, options, contentData, styleData, baseStyles, device);
+                if (start is not null)
+                {
+                    trainer = FeedForwardTrainer.StartFrom(start, lossNetwork, options, contentData, styleData, device);
+                }
+                else
+                {
+                    using var baseStyles = LoadBase(parse.GetValue(baseModel), lossNetwork);
+                    trainer = FeedForwardTrainer.Create(lossNetwork, options, contentData, styleData, baseStyles, device);
+                }
             }
 
             using (trainer)
@@ -315,6 +335,29 @@ internal static class TrainCommand
 
         // Multi-style runs add styles to it; AdaIN runs start from its decoder (the trainer checks which fits).
         return StyleModelFile.Load(SafeTensors.Read(path), path, lossNetwork);
+    }
+
+    /// <summary>--from: a trained single- or multi-style network, or null.</summary>
+    private static TransformerStyleModel? LoadStart(string? path, FeatureNetwork lossNetwork)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No such file: {path}", path);
+        }
+
+        var model = StyleModelFile.Load(SafeTensors.Read(path), path, lossNetwork);
+        if (model is TransformerStyleModel transformer)
+        {
+            return transformer;
+        }
+
+        model.Dispose();
+        throw new ArgumentException($"--from {path} is not a single- or multi-style network (an AdaIN decoder starts a run with --base).");
     }
 
     private static void RequireFolder(string path)

@@ -100,7 +100,7 @@ public sealed class FeedForwardTrainer : IDisposable
     public StyleModelInfo Info => new(Options.Kind, Options.Architecture, _styleNames)
     {
         TrainingData = Options.Kind == StyleModelKind.AdaIn ? $"{_content.Description}; styles: {StyleDescription}" : _content.Description,
-        Steps = Step,
+        Steps = Options.PriorSteps + Step,
         EncoderTap = Options.Kind == StyleModelKind.AdaIn ? Options.EncoderTap : null,
     };
 
@@ -188,6 +188,55 @@ public sealed class FeedForwardTrainer : IDisposable
         }
 
         return new FeedForwardTrainer(lossNetwork, options, content, styles, names, transformer, decoder, device);
+    }
+
+    /// <summary>
+    /// A new run that starts from a trained single- or multi-style network's weights (all of them learn), e.g. to
+    /// fine-tune it with another loss term such as <see cref="TrainingOptions.TemporalWeight"/>. The network keeps its
+    /// architecture; <paramref name="styles"/> must be its styles, in its order. Adam starts afresh at step 0, and the
+    /// run's checkpoints resume it exactly as any run's do (they hold the weights, Adam's state and the options).
+    /// </summary>
+    public static FeedForwardTrainer StartFrom(
+        TransformerStyleModel start,
+        FeatureNetwork lossNetwork,
+        TrainingOptions options,
+        TrainingData content,
+        TrainingData styles,
+        Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (options.Kind == StyleModelKind.AdaIn || options.FrozenStyles != 0)
+        {
+            throw new ArgumentException("Only a single- or multi-style run can start from a trained network (AdaIN decoders: --base).", nameof(options));
+        }
+
+        if (!start.Info.Styles.SequenceEqual(styles.Names))
+        {
+            throw new ArgumentException(
+                $"The starting model paints {string.Join(", ", start.Info.Styles)}; {string.Join(", ", styles.Names)} given: give its style images, in that order.",
+                nameof(styles));
+        }
+
+        var architecture = start.Network.Architecture;
+        options = options with { Width = architecture.Width, ResidualBlocks = architecture.ResidualBlocks, PriorSteps = (int)Math.Min(start.Info.Steps, int.MaxValue) };
+        Check(options, lossNetwork, styles);
+        var transformer = new TransformerNet(architecture, styles.Count);
+        try
+        {
+            using var noGrad = no_grad();
+            var trained = start.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, parameter) in transformer.named_parameters())
+            {
+                parameter.copy_(trained[name].to(parameter.device));
+            }
+        }
+        catch
+        {
+            transformer.Dispose();
+            throw;
+        }
+
+        return new FeedForwardTrainer(lossNetwork, options, content, styles, [.. styles.Names], transformer, null, device);
     }
 
     /// <summary>

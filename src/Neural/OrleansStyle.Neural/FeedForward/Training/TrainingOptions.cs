@@ -80,6 +80,12 @@ public sealed record TrainingOptions
     /// </summary>
     public float TemporalWeight { get; init; }
 
+    /// <summary>
+    /// Steps the starting network had been trained before this run (<see cref="FeedForwardTrainer.StartFrom"/>; 0 for a
+    /// run from random weights): the written model's step count is this plus the run's own.
+    /// </summary>
+    public int PriorSteps { get; init; }
+
     /// <summary>The defaults of each family: Johnson/Dumoulin (lr 1e-3, W 32) or Huang &amp; Belongie (lr 1e-4, decoder W 64, no TV).</summary>
     public static TrainingOptions For(StyleModelKind kind) => kind == StyleModelKind.AdaIn
         ? new TrainingOptions { Kind = kind, LearningRate = 1e-4f, Width = 64, TotalVariationWeight = 0f }
@@ -125,6 +131,11 @@ public sealed record TrainingOptions
         if (new[] { ContentWeight, StyleWeight, TotalVariationWeight, TemporalWeight }.Any(w => w < 0 || !float.IsFinite(w)))
         {
             problems.Add("Loss weights must be finite and non-negative.");
+        }
+
+        if (PriorSteps < 0)
+        {
+            problems.Add("Prior steps must be 0 or more.");
         }
 
         if (TemporalWeight > 0 && Kind == StyleModelKind.AdaIn)
