@@ -62,4 +62,15 @@ public sealed record RenderOptions
     /// </summary>
     [Id(11)]
     public float StrokeScale { get; init; }
+
+    /// <summary>
+    /// Video optimisation: how frame t is tied to frame t−1 (Ruder et al. 2016). Anything but
+    /// <see cref="VideoTemporalMode.Independent"/> renders a clip's frames one after another.
+    /// </summary>
+    [Id(12)]
+    public VideoTemporalMode Temporal { get; init; }
+
+    /// <summary>Video optimisation with <see cref="VideoTemporalMode.WarmStartAndLoss"/>: w_t of the temporal loss (0 = 500).</summary>
+    [Id(13)]
+    public float TemporalWeight { get; init; }
 }

@@ -46,4 +46,8 @@ public sealed record TileWork(
     /// <summary>Feed-forward: the job's resolved stroke scale (≥ 1; <see cref="RenderOptions.StrokeScale"/> may say 0 = automatic): the network runs on the window shrunk by it.</summary>
     [Id(17)]
     public float StrokeScale { get; init; } = 1f;
+
+    /// <summary>Optimisation of a video frame: the previous frame's warped result and its trust mask; null = none.</summary>
+    [Id(18)]
+    public TemporalLink? Previous { get; init; }
 }

@@ -68,7 +68,7 @@ internal sealed class RequestHash
         {
             BitConverter.SingleToInt32Bits(options.Alpha), (int)options.Color, options.TileSize, options.Overlap, options.StyleSize, (int)options.Method,
             options.CoarseIterations, options.RefineIterations, options.KeepDecoderColors ? 1 : 0, options.Seed, options.StatisticsSize,
-            BitConverter.SingleToInt32Bits(options.StrokeScale),
+            BitConverter.SingleToInt32Bits(options.StrokeScale), (int)options.Temporal, BitConverter.SingleToInt32Bits(options.TemporalWeight),
         })
         {
             Add(value);

@@ -123,9 +123,18 @@ public sealed class TorchTileBackend(ModelCache models, Device device) : ITileBa
                 _ => ColorMode.Style,
             },
         };
-        var request = new StyleRequest(content, regions, settings) { InitImage = work.Init?.ToPlanar() };
+        var request = new StyleRequest(content, regions, settings)
+        {
+            InitImage = work.Init?.ToPlanar(),
+            Temporal = work.Previous is { } previous ? new TemporalPrior(previous.Warped.ToPlanar(), previous.Trust.ToPlanar(), TemporalWeight(work.Options)) : null,
+        };
         return new GatysStylizer(models.LossNetwork, device).Run(request, cancellationToken: cancellationToken);
     }
+
+    /// <summary>A video frame's w_t: 0 keeps only the warm start.</summary>
+    private static float TemporalWeight(RenderOptions options) => options.Temporal != VideoTemporalMode.WarmStartAndLoss ? 0
+        : options.TemporalWeight > 0 ? options.TemporalWeight
+        : TemporalPrior.DefaultWeight;
 
     private static bool UsesStyleColors(IStyleModel model, ColorControlMode color, bool keepDecoderColors) =>
         model.Kind == StyleModelKind.AdaIn && color == ColorControlMode.Style && !keepDecoderColors;

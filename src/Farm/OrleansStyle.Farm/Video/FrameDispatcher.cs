@@ -33,7 +33,8 @@ internal sealed class FrameDispatcher(JobOptions options, WorkerDirectory direct
         {
             var work = _pending.Dequeue() with { Statistics = statistics };
             _attempts[work.TileIndex] = _attempts.GetValueOrDefault(work.TileIndex) + 1;
-            _inFlight[grains.GetGrain<IDeviceWorkerGrain>(worker.Key).Render(work, token)] = (work, worker);
+            var device = grains.GetGrain<IDeviceWorkerGrain>(worker.Key);
+            _inFlight[work.Options.Method == RenderMethod.Optimize ? device.Optimize(work, token) : device.Render(work, token)] = (work, worker); // optimisation has the long timeout
             _router.Started(worker);
         }
 

@@ -39,6 +39,7 @@ public sealed partial class VideoJobGrain(
     private VideoJobSpec? _spec;
     private VideoJobStatus? _status;
     private FrameDispatcher? _dispatcher;
+    private TemporalFrameChain? _chain; // optimisation tied frame to frame: frame t goes once t−1 is done
     private RegionMasks? _masks;
     private JobTiling? _tiling; // null: frames go whole
     private readonly Dictionary<int, FrameMosaic> _mosaics = [];
@@ -75,6 +76,7 @@ public sealed partial class VideoJobGrain(
         _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
         _tiling = VideoFrameTiling.For(spec.Width, spec.Height, directory.SmallestMaxTileSize(), _jobOptions, spec.Keyframes is not null);
         _dispatcher = new FrameDispatcher(_jobOptions, directory, GrainFactory);
+        _chain = TemporalFrameChain.For(spec, (frame, token) => store.ReadAsync(JobId, frame, spec.Width, spec.Height, token));
         _status = new VideoJobStatus(JobId, JobState.Running, spec.Width, spec.Height, held.Count, Math.Max(spec.ExpectedFrames, held.Count))
         {
             FramesResumed = held.Count,
@@ -111,12 +113,21 @@ public sealed partial class VideoJobGrain(
 
         if (_status.IsFinished || _done.Contains(index) || !_accepted.Add(index))
         {
+            if (_done.Contains(index))
+            {
+                _chain?.Held(index, frame, _done);
+            }
+
             return _status; // held already (resumed or sent twice), or the job ended
         }
 
         metrics.VideoFramesInFlight.Add(1);
 
-        if (_tiling is null)
+        if (_chain is not null)
+        {
+            _chain.Add(Work(index, frame, new PixelRect(0, 0, spec.Width, spec.Height)));
+        }
+        else if (_tiling is null)
         {
             _dispatcher!.Enqueue(Work(index, frame, new PixelRect(0, 0, spec.Width, spec.Height)));
         }
@@ -139,6 +150,8 @@ public sealed partial class VideoJobGrain(
         {
             Options = _spec.Options,
             StyleSize = _spec.Options.StyleSize,
+            Iterations = _spec.Options.CoarseIterations > 0 ? _spec.Options.CoarseIterations : VideoJobSpec.DefaultOptimizationIterations, // optimisation: a frame is a whole picture
+            Pyramid = true,
         };
 
     /// <summary>The finished frame a device result completes (a whole frame, or a big frame's last tile), else null.</summary>
@@ -234,7 +247,7 @@ public sealed partial class VideoJobGrain(
             throw new InvalidJobException(char.ToUpperInvariant(shape[0]) + shape[1..]);
         }
 
-        if (!models.Contains(spec.Model))
+        if (spec.Options.Method != RenderMethod.Optimize && !models.Contains(spec.Model))
         {
             throw new ModelNotFoundException($"No model '{spec.Model}'. Known models: {string.Join(", ", models.Names())}.");
         }
@@ -250,6 +263,7 @@ public sealed partial class VideoJobGrain(
             problems.Add($"The keyframe sheet is {keyframes.Width}×{keyframes.Height}×{keyframes.Channels}: send RGB with matching bytes.");
         }
 
+        problems.AddRange(VideoJobSpec.OptimizationProblems(spec));
         if (spec.Options.Color == ColorControlMode.MatchContentColors)
         {
             problems.Add("MatchContentColors is not applied per frame: recolour the style images to the content before submitting and send Style.");
@@ -307,6 +321,11 @@ public sealed partial class VideoJobGrain(
             {
                 token.ThrowIfCancellationRequested();
                 var wake = _changed.Task;
+                foreach (var frame in _chain is null ? [] : await _chain.ReadyAsync(_done, token))
+                {
+                    _dispatcher!.Enqueue(frame);
+                }
+
                 var result = await _dispatcher!.NextAsync(wake, statistics, (worker, frame, reason) => LogFrameRetry(logger, JobId, frame, worker, reason), token);
                 if (result is not null && Completed(result) is { } finished)
                 {

@@ -37,14 +37,16 @@ internal static class VideoCommand
             Description = "Result: .mp4 (H.264, yuv420p), .webm (VP9) or a folder path (PNG frames, no audio). The source's audio is copied.",
             Required = true,
         };
-        var model = new Option<string?>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain; with --gateway a model name of its registry." };
-        var styles = new Option<string[]>("--style", "-s") { Description = "A style of the model with an optional weight (starry_night=0.7), or for AdaIN a painting's path." };
+        var model = new Option<string?>("--model") { Description = "A feed-forward model file: models/multi4.safetensors, or an AdaIN model with --method adain; with --gateway a model name of its registry. Not with --method optimize." };
+        var styles = new Option<string[]>("--style", "-s") { Description = "A style of the model with an optional weight (starry_night=0.7), or for AdaIN and optimize a painting's path." };
         var regions = new Option<string[]>("--region")
         {
-            Description = "A static mask and its styles, as render's: MASK:STYLE[=W][+STYLE[=W]]; '!MASK' inverts. The mask (any size with the clip's aspect ratio) applies to every frame. E.g. --region fg.png:starry_night --region !fg.png:the_scream.",
+            Description = "A static mask and its styles, as render's: MASK:STYLE[=W][+STYLE[=W]]; '!MASK' inverts. The mask (any size with the clip's aspect ratio) applies to every frame. E.g. --region fg.png:starry_night --region !fg.png:the_scream. Models and AdaIN only.",
         };
-        var method = new Option<string?>("--method", "-m") { Description = "model (a trained multi/single-style model, the default) or adain." };
-        method.AcceptOnlyFromAmong("model", "adain");
+        var method = new Option<string?>("--method", "-m") { Description = "model (a trained multi/single-style model, the default), adain, or optimize (Gatys optimisation of every frame with the paintings of --style)." };
+        method.AcceptOnlyFromAmong("model", "adain", "optimize");
+        var iterations = new Option<int?>("--iterations") { Description = $"--method optimize: iterations per frame (default {VideoJobSpec.DefaultOptimizationIterations})." };
+        var temporalWeight = new Option<float?>("--temporal-weight") { Description = $"--method optimize --temporal ruder: weight of the temporal loss (default {TemporalPrior.DefaultWeight})." };
         var alpha = new Option<float?>("--alpha") { Description = "AdaIN only: content/style trade-off, 0 = content, 1 = full style (default)." };
         var size = new Option<int>("--size") { Description = "Cap on the frames' long side in pixels (never enlarged); 0 (default) keeps the clip's size." };
         var color = new Option<ColorMode>("--color") { Description = "Style, LuminanceOnly, MatchContentColors or PreserveContentColors.", DefaultValueFactory = _ => ColorMode.Style };
@@ -58,18 +60,18 @@ internal static class VideoCommand
         var apiKey = new Option<string?>("--api-key") { Description = $"API key for --gateway (default: ${Gateway.GatewayChannels.ApiKeyVariable})." };
         var detach = new Option<bool>("--detach") { Description = "--gateway: keep the job running if this command stops early; follow it again with --attach." };
         var attach = new Option<string?>("--attach") { Description = "--gateway: follow the detached video job with this id and write its result (no clip argument)." };
-        var statistics = new Option<string>("--statistics")
+        var statistics = new Option<string?>("--statistics")
         {
-            Description = "clip (default): normalise every frame with statistics frozen from keyframes, so colours do not pump; frame: each frame's own (the per-frame baseline).",
-            DefaultValueFactory = _ => "clip",
+            Description = "Models: clip (default): normalise every frame with statistics frozen from keyframes, so colours do not pump; frame: each frame's own (the per-frame baseline).",
         };
         statistics.AcceptOnlyFromAmong("clip", "frame");
-        var temporal = new Option<string>("--temporal")
+        var temporal = new Option<string?>("--temporal")
         {
-            Description = "blend (default): blend the previous result, warped along the content's optical flow, into each frame where the flow is trusted (less flicker); off: frames independent.",
-            DefaultValueFactory = _ => "blend",
+            Description = "Models: blend (default): blend the previous result, warped along the content's optical flow, into each frame where the flow is trusted (less flicker). " +
+                "--method optimize: ruder (default): start each frame from the previous result warped along the flow and add the occlusion-masked temporal loss (Ruder et al. 2016; frames render one after another); warm: the warm start only. " +
+                "off: frames independent.",
         };
-        temporal.AcceptOnlyFromAmong("blend", "off");
+        temporal.AcceptOnlyFromAmong("blend", "warm", "ruder", "off");
         var command = new Command("video", """
             Stylise a video clip frame by frame with a feed-forward model on the farm (by default one embedded in this
             process, with this machine's devices). Frame count, frame rate, timestamps and audio are kept; finished
@@ -79,11 +81,14 @@ internal static class VideoCommand
               orleans-style video clip.mp4 -o frames/ --model models/multi4.safetensors --style mondrian --start 10 --duration 5 --size 640
             """)
         {
-            input, output, model, styles, regions, method, alpha, size, color, start, duration, statistics, temporal, jobId, gateway, apiKey, detach, attach,
+            input, output, model, styles, regions, method, alpha, size, color, start, duration, statistics, temporal, iterations, temporalWeight, jobId, gateway, apiKey, detach, attach,
         };
 
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
+            var optimize = parse.GetValue(method) == "optimize";
+            var temporalMode = parse.GetValue(temporal) ?? (optimize ? "ruder" : "blend");
+            CheckMethodOptions(optimize, temporalMode, parse.GetValue(iterations), parse.GetValue(temporalWeight), parse.GetValue(gateway) is not null);
             if (parse.GetValue(gateway) is { } gatewayUrl)
             {
                 var adain = (parse.GetValue(method) ?? "model") == "adain";
@@ -101,17 +106,32 @@ internal static class VideoCommand
             }
 
             // Everything the user can get wrong is checked before a frame is decoded.
-            var modelPath = parse.GetValue(model) ?? throw new ArgumentException("Give the model: --model models/multi4.safetensors (or an AdaIN model with --method adain).");
-            var renderer = new FeedForwardRender(modelPath);
-            var isAdaIn = renderer.Info.Kind == Neural.FeedForward.StyleModelKind.AdaIn;
-            if (isAdaIn != ((parse.GetValue(method) ?? "model") == "adain"))
+            FeedForwardRender? renderer = null;
+            string? modelPath = null;
+            if (optimize)
             {
-                throw new ArgumentException($"{modelPath} is a {renderer.Info.Kind} model; use --method {(isAdaIn ? "adain" : "model")} with it.");
+                foreach (var (present, name) in new[] { (parse.GetValue(model) is not null, "--model"), (parse.GetValue(alpha) is not null, "--alpha"), (parse.GetValue(statistics) is not null, "--statistics"), ((parse.GetValue(regions) ?? []).Length > 0, "--region") })
+                {
+                    if (present)
+                    {
+                        throw new ArgumentException($"{name} does not apply to --method optimize, which optimises every frame towards the paintings of --style.");
+                    }
+                }
             }
-
-            if (parse.GetValue(alpha) is not null && !isAdaIn)
+            else
             {
-                throw new ArgumentException($"--alpha applies to AdaIN models only; {Path.GetFileName(modelPath)} is a {renderer.Info.Kind} model.");
+                modelPath = parse.GetValue(model) ?? throw new ArgumentException("Give the model: --model models/multi4.safetensors (or an AdaIN model with --method adain, or --method optimize with paintings).");
+                renderer = new FeedForwardRender(modelPath);
+                var isAdaIn = renderer.Info.Kind == Neural.FeedForward.StyleModelKind.AdaIn;
+                if (isAdaIn != ((parse.GetValue(method) ?? "model") == "adain"))
+                {
+                    throw new ArgumentException($"{modelPath} is a {renderer.Info.Kind} model; use --method {(isAdaIn ? "adain" : "model")} with it.");
+                }
+
+                if (parse.GetValue(alpha) is not null && !isAdaIn)
+                {
+                    throw new ArgumentException($"--alpha applies to AdaIN models only; {Path.GetFileName(modelPath)} is a {renderer.Info.Kind} model.");
+                }
             }
 
             if (parse.GetValue(size) is var cap and (< 0 or (> 0 and < 16) or > 8192))
@@ -128,19 +148,29 @@ internal static class VideoCommand
             var info = await VideoProbe.ProbeAsync(clipPath, cancellationToken: cancellationToken);
             var segment = Segment(parse.GetValue(start), parse.GetValue(duration), info);
             var (width, height) = FrameSize(info, parse.GetValue(size), format);
-            var jobRegions = renderer.FarmRegions(parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], width, height);
+            var jobRegions = renderer is not null
+                ? renderer.FarmRegions(parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], width, height)
+                : [RegionSpec.Everywhere([.. Paintings(parse.GetValue(styles) ?? [], Math.Max(width, height))])];
             var request = new FarmVideoRequest(
-                jobIdText, clipPath, info, segment, width, height, Path.GetFileNameWithoutExtension(modelPath), jobRegions)
+                jobIdText, clipPath, info, segment, width, height, modelPath is null ? "optimize" : Path.GetFileNameWithoutExtension(modelPath), jobRegions)
             {
-                Options = new RenderOptions { Alpha = parse.GetValue(alpha) ?? 1f, Color = ToFarm(parse.GetValue(color)) },
-                FreezeStatistics = parse.GetValue(statistics) == "clip",
-                Temporal = parse.GetValue(temporal) == "blend" ? TemporalBlendOptions.Default : null,
+                Options = new RenderOptions
+                {
+                    Method = optimize ? RenderMethod.Optimize : RenderMethod.FeedForward,
+                    Alpha = parse.GetValue(alpha) ?? 1f,
+                    Color = ToFarm(parse.GetValue(color)),
+                    CoarseIterations = parse.GetValue(iterations) ?? 0,
+                    Temporal = temporalMode switch { "ruder" => VideoTemporalMode.WarmStartAndLoss, "warm" => VideoTemporalMode.WarmStart, _ => VideoTemporalMode.Independent },
+                    TemporalWeight = parse.GetValue(temporalWeight) ?? 0,
+                },
+                FreezeStatistics = !optimize && (parse.GetValue(statistics) ?? "clip") == "clip",
+                Temporal = temporalMode == "blend" ? TemporalBlendOptions.Default : null,
             };
 
             // The embedded default: a silo with this machine's devices in this process, serving the model's folder,
             // with OrleansStyle__* environment settings as a standalone silo reads them (devices, spool folder).
             var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-            var models = Path.GetFullPath(Path.GetDirectoryName(modelPath) is { Length: > 0 } folder ? folder : ".");
+            var models = Path.GetFullPath(modelPath is not null && Path.GetDirectoryName(modelPath) is { Length: > 0 } folder ? folder : ".");
             await using var farm = await EmbeddedFarm.StartAsync(
                 devices: d => settings.GetSection(DeviceOptions.Section).Bind(d),
                 models: m => m.Directory = models,
@@ -183,6 +213,55 @@ internal static class VideoCommand
         }));
 
         return command;
+    }
+
+    /// <summary>Options that belong to one method only, refused before anything is read.</summary>
+    private static void CheckMethodOptions(bool optimize, string temporal, int? iterations, float? temporalWeight, bool gateway)
+    {
+        if (optimize && gateway)
+        {
+            throw new ArgumentException("--method optimize runs on the embedded farm only for now: leave out --gateway.");
+        }
+
+        if (optimize && temporal == "blend")
+        {
+            throw new ArgumentException("--temporal blend is for models; with --method optimize use ruder (warm start and temporal loss), warm or off.");
+        }
+
+        if (!optimize && temporal is "warm" or "ruder")
+        {
+            throw new ArgumentException($"--temporal {temporal} ties optimised frames together: add --method optimize, or use blend or off with a model.");
+        }
+
+        if (!optimize && (iterations is not null || temporalWeight is not null))
+        {
+            throw new ArgumentException("--iterations and --temporal-weight apply to --method optimize only.");
+        }
+
+        if (iterations is < 1 or > 10_000)
+        {
+            throw new ArgumentException($"--iterations {iterations} is out of range: use 1–10000.");
+        }
+
+        if (temporalWeight is { } weight && (temporal != "ruder" || !float.IsFinite(weight) || weight <= 0))
+        {
+            throw new ArgumentException($"--temporal-weight {weight} needs --temporal ruder and a positive number.");
+        }
+    }
+
+    /// <summary>Optimisation's paintings, no larger than the frames: the style is used at the frame's size, and it rides with every frame.</summary>
+    private static IReadOnlyList<StyleWeight> Paintings(string[] styles, int longSide)
+    {
+        if (styles.Length == 0)
+        {
+            throw new ArgumentException("Give a painting: --style PATH[=W] (--method optimize takes any style image).");
+        }
+
+        return [.. styles.Select(spec =>
+        {
+            var (path, weight) = StyleSpecs.ParseWeighted(spec);
+            return StyleWeight.FromImage(Path.GetFileNameWithoutExtension(path), Farm.Pixels.PixelBufferConversions.ToPixelBuffer(ImageFiles.ReadRgb(path).FitWithin(longSide)), weight);
+        })];
     }
 
     private static string Describe(long done, long total, TimeSpan elapsed, double? framesPerSecond = null)

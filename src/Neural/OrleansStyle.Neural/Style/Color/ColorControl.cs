@@ -105,6 +105,10 @@ public static class ColorControl
         return luminance;
     }
 
+    /// <summary>An RGB image as the optimisation sees it (grey luminance when only luminance is stylised), e.g. a video's previous result.</summary>
+    internal static PlanarImage AsOptimised(PlanarImage rgb, OptimizationSettings settings) =>
+        settings.Color == ColorMode.LuminanceOnly ? GreyLuminance(rgb, settings.LuminanceSpace) : rgb;
+
     private static PlanarImage GreyLuminance(PlanarImage rgb, LuminanceSpace space) => Grey(Luminance(rgb, space));
 
     /// <summary>The style's luminance, shifted and scaled to the content's mean and spread (Gatys et al. 2017, eq. 6).</summary>

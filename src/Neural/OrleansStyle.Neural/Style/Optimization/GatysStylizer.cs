@@ -32,6 +32,9 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
 
         using var scope = NewDisposeScope();
         var content = prepared.Content.ToTensor(_device);
+        var temporal = request.Temporal is { } given
+            ? (Previous: ColorControl.AsOptimised(given.Previous, settings).ToTensor(_device), Trust: given.Trust.ToTensor(_device), given.Weight)
+            : ((Tensor Previous, Tensor Trust, float Weight)?)null;
         Tensor? current = null;
         for (var level = 0; level < levels.Count; level++)
         {
@@ -40,8 +43,9 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
             var levelContent = Resize(content, levelWidth, levelHeight);
             var init = current is not null ? Resize(current, levelWidth, levelHeight)
                 : request.InitImage is { } start ? Resize(start.ToTensor(_device), levelWidth, levelHeight)
+                : temporal is { } prior ? WarmStart(prior, Initial(levelContent, prepared, settings), levelWidth, levelHeight)
                 : Initial(levelContent, prepared, settings);
-            current = OptimizeLevel(request, prepared, levelContent, init, level, levels.Count, iterations, progress, cancellationToken);
+            current = OptimizeLevel(request, prepared, levelContent, init, temporal, level, levels.Count, iterations, progress, cancellationToken);
         }
 
         var result = current!.ToPlanarImage();
@@ -53,6 +57,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
         PreparedColors prepared,
         Tensor content,
         Tensor init,
+        (Tensor Previous, Tensor Trust, float Weight)? temporal,
         int level,
         int levels,
         int iterations,
@@ -65,6 +70,10 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
         var height = content.shape[2];
         var width = content.shape[3];
         using var objective = BuildObjective(request, prepared, content, styleLoss);
+        if (temporal is { Weight: > 0 } prior)
+        {
+            objective.SetTemporal(Resize(prior.Previous, (int)width, (int)height), Resize(prior.Trust, (int)width, (int)height), prior.Weight);
+        }
 
         using var image = new Parameter(init.detach().clone(), requires_grad: true);
         var iteration = 0;
@@ -169,6 +178,13 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
         }
 
         return objective;
+    }
+
+    /// <summary>Ruder et al.'s initialisation: the warped previous result where it is trusted, the per-frame start elsewhere.</summary>
+    private static Tensor WarmStart((Tensor Previous, Tensor Trust, float Weight) prior, Tensor initial, int width, int height)
+    {
+        var trust = Resize(prior.Trust, width, height);
+        return initial.add(Resize(prior.Previous, width, height).sub(initial).mul(trust));
     }
 
     private static Tensor Initial(Tensor content, PreparedColors prepared, OptimizationSettings settings) => settings.Init switch

@@ -14,6 +14,7 @@ internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss)
     private readonly List<(string Tap, float Weight, Tensor Features, Tensor Scale)> _content = [];
     private readonly List<Tensor?> _regionMasks = [];
     private readonly List<(int Region, string Tap, float Weight, StyleTarget Target)> _style = [];
+    private (Tensor Previous, Tensor Trust, float Weight)? _temporal;
 
     public void AddContent(string tap, float weight, Tensor features) =>
         _content.Add((tap, weight, features.detach(), ContentLoss.Scale(features)));
@@ -25,6 +26,9 @@ internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss)
     }
 
     public void AddStyle(int region, string tap, float weight, StyleTarget target) => _style.Add((region, tap, weight, target));
+
+    /// <summary>The previous frame's warped result and its trust mask (1×1×H×W) at this level's size (<see cref="TemporalPrior"/>).</summary>
+    public void SetTemporal(Tensor previous, Tensor trust, float weight) => _temporal = (previous.detach(), trust.detach(), weight);
 
     public (Tensor Total, Tensor Content, Tensor Style) Evaluate(Tensor image, OptimizationSettings settings)
     {
@@ -49,6 +53,11 @@ internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss)
         var total = content.Times(settings.ContentWeight)
             .add(style.Times(settings.StyleWeight))
             .add(TotalVariation.Compute(image).Times(settings.TotalVariationWeight));
+        if (_temporal is { Weight: > 0 } temporal)
+        {
+            total = total.add(TemporalLoss.Compute(image, temporal.Previous, temporal.Trust).Times(temporal.Weight));
+        }
+
         return (total, content, style);
     }
 
@@ -69,5 +78,8 @@ internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss)
         {
             target.Dispose();
         }
+
+        _temporal?.Previous.Dispose();
+        _temporal?.Trust.Dispose();
     }
 }

@@ -27,6 +27,9 @@ public sealed record StyleRequest(PlanarImage Content, IReadOnlyList<StyleRegion
     /// </summary>
     public PlanarImage? InitImage { get; init; }
 
+    /// <summary>A video frame's link to the previous frame's result: warm start and temporal loss (Ruder et al. 2016).</summary>
+    public TemporalPrior? Temporal { get; init; }
+
     /// <summary>A single style over the whole image.</summary>
     public static StyleRequest Single(PlanarImage content, PlanarImage style, OptimizationSettings settings) =>
         new(content, [new StyleRegion(null, [new StyleSource(style)])], settings);
@@ -84,6 +87,16 @@ public sealed record StyleRequest(PlanarImage Content, IReadOnlyList<StyleRegion
                 {
                     problems.Add($"Style '{style.Name}' has weight {style.Weight}: weights must be finite and non-negative.");
                 }
+            }
+        }
+
+        if (Temporal is { } temporal)
+        {
+            problems.AddRange(temporal.Validate(Content));
+            if (Settings.Color is ColorMode.PreserveContentColors or ColorMode.MatchContentColors || Regions.Any(r => r.Color != ColorMode.Style))
+            {
+                // The previous result has the content's chroma put back, which the optimised image never has.
+                problems.Add($"A temporal prior needs colour mode Style or LuminanceOnly, not {Settings.Color}: the previous result's colours must be what the optimisation produces.");
             }
         }
 
