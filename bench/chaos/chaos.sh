@@ -3,7 +3,7 @@
 # detached renders of several sizes (plus a training job with TRAIN=1) twice: once undisturbed (the baseline), then
 # while the cluster is disturbed. Every disturbed job must complete and write the same bytes as its baseline.
 #
-#   bench/chaos/chaos.sh kill      # kill -9 a silo every KILL_EVERY s (round robin: coordinator silo included), restart it
+#   bench/chaos/chaos.sh kill      # kill -9 a silo KILL_EVERY s after the last one is back (round robin: coordinator silo included), restart it
 #   bench/chaos/chaos.sh rolling   # SIGTERM each silo in turn, wait for its exit code, restart it
 #   bench/chaos/chaos.sh redis     # restart Redis (append-only file kept) mid-run
 #
@@ -11,7 +11,8 @@
 #   dotnet build src/Hosts/OrleansStyle.Silo -c Release && dotnet build src/Hosts/OrleansStyle.Cli -c Release
 # Settings (environment): DEVICE (cpu | sim:0, default cpu), JOBS (12), KILL_EVERY (5), TRAIN (0/1, cpu only),
 # ROLES ("coordinator device device": silo 0 announces no devices), SPOOL_SETTING (a silo setting NAME whose value is
-# the spool folder, e.g. OrleansStyle:Spool:Directory; then the spool must be empty after SPOOL_RETENTION s),
+# the spool folder, OrleansStyle:Spool:Path; then the spool must empty within SPOOL_RETENTION s: give the silos a short
+# --OrleansStyle:Jobs:KeepFinishedJobsFor in SILO_ARGS, as reminders purge a finished job's spool once it has passed),
 # SILO_ARGS (extra silo settings), CHAOS_TIMEOUT (900 s per phase), KEEP=1 keeps the work folder.
 # Prints one line per job and a summary; exit 0 only when every disturbed job matched its baseline.
 set -uo pipefail
@@ -45,7 +46,7 @@ redis_pid=""
 gateway_pid=""
 declare -a job_pids=()
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$work/logs/events.log"; }
+log() { echo "[$(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)] $*" | tee -a "$work/logs/events.log"; }
 
 cleanup() {
   for pid in "${job_pids[@]}" "$gateway_pid" "${silo_pid[@]}" "$redis_pid"; do
@@ -106,9 +107,12 @@ start_jobs() {
   job_pids=()
   for ((j = 0; j < JOBS; j++)); do
     local photo=${photos[j % ${#photos[@]}]} size=${sizes[j % ${#sizes[@]}]} style=${styles[j % ${#styles[@]}]}
-    dotnet "$cli_dll" render "$root/samples/content/$photo.jpg" --gateway "http://127.0.0.1:$gateway_port" --api-key "$key" \
+    # Its status is read as soon as the CLI ends: retention (KeepFinishedJobsFor) purges it with the spool.
+    (dotnet "$cli_dll" render "$root/samples/content/$photo.jpg" --gateway "http://127.0.0.1:$gateway_port" --api-key "$key" \
       --model multi4 --style "$style" --size "$size" --tile-size 128 --job-id "$phase-$j" --detach \
-      -o "$work/$phase/$j.png" > "$work/logs/$phase-$j.log" 2>&1 &
+      -o "$work/$phase/$j.png" > "$work/logs/$phase-$j.log" 2>&1; code=$?
+     dotnet "$cli_dll" jobs get "$phase-$j" --gateway "http://127.0.0.1:$gateway_port" --api-key "$key" > "$work/logs/get-$phase-$j.log" 2>&1
+     exit $code) &
     job_pids+=($!)
   done
   if [[ $TRAIN == 1 ]]; then
@@ -138,7 +142,10 @@ disturb() {
         local i=$((next % ${#roles[@]})); next=$((next + 1))
         log "kill -9 silo $i (${roles[i]}, pid ${silo_pid[i]})"
         kill -9 "${silo_pid[i]}"; wait "${silo_pid[i]}" 2>/dev/null
+        # The next kill waits for this silo to be back: on a loaded machine a silo takes longer than KILL_EVERY to
+        # start, and killing on a fixed clock would leave no cluster at all, only a test of patience.
         start_silo "$i"; events=$((events + 1))
+        wait_silo "$i" || break
       done ;;
     rolling)
       sleep "$KILL_EVERY" # the jobs' coordinators exist by now
@@ -181,6 +188,10 @@ disturb
 wait_jobs; disturbed_codes=("${codes[@]}")
 log "disturbed phase done in $((SECONDS - phase_started)) s: exit codes ${disturbed_codes[*]}; $(cat "$work/logs/events") disturbances"
 
+# Every tile exactly once: the farm counts distinct finished tiles (a tile rendered twice is stored and counted once).
+declare -a tiles=()
+for ((j = 0; j < JOBS; j++)); do tiles[j]=$(grep -o '[0-9]*/[0-9]* tiles' "$work/logs/get-disturbed-$j.log" 2>/dev/null | head -1); done
+
 # A CLI whose stream broke says nothing about the job itself: re-attach by id (the job may have survived on the farm).
 for ((j = 0; j < JOBS; j++)); do
   if [[ ${disturbed_codes[j]} != 0 ]]; then
@@ -195,11 +206,15 @@ done
 failures=0
 for ((j = 0; j < JOBS; j++)); do
   verdict="identical"
-  if [[ ${disturbed_codes[j]} != 0 && ${attach_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1) / attach: $(grep -v '^\s*$' "$work/logs/attach-$j.log" | tail -1)"; failures=$((failures + 1))
+  done_tiles=${tiles[j]%%/*}; total_tiles=${tiles[j]#*/}; total_tiles=${total_tiles%% *}
+  if [[ -z ${tiles[j]} || $done_tiles != "$total_tiles" ]]; then verdict="TILES ${tiles[j]:-unknown}"; failures=$((failures + 1)); fi
+  if [[ $verdict != identical ]]; then :
+  elif [[ ${disturbed_codes[j]} != 0 && ${attach_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1) / attach: $(grep -v '^\s*$' "$work/logs/attach-$j.log" | tail -1)"; failures=$((failures + 1))
   elif ! cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png"; then verdict="DIFFERENT BYTES"; failures=$((failures + 1))
   elif [[ ${disturbed_codes[j]} != 0 ]]; then verdict="identical after re-attaching (the CLI's stream failed)"; streams_broken=$((${streams_broken:-0} + 1))
   fi
-  echo "job $j ${photos[j % ${#photos[@]}]} ${sizes[j % ${#sizes[@]}]} px: baseline exit ${baseline_codes[j]}, disturbed exit ${disturbed_codes[j]}, attach ${attach_codes[j]}: $verdict"
+  reconnects=$(grep -c "reconnecting in" "$work/logs/disturbed-$j.log")
+  echo "job $j ${photos[j % ${#photos[@]}]} ${sizes[j % ${#sizes[@]}]} px: ${tiles[j]}, baseline exit ${baseline_codes[j]}, disturbed exit ${disturbed_codes[j]} after $reconnects reconnects, attach ${attach_codes[j]}: $verdict"
 done
 if [[ $TRAIN == 1 ]]; then
   verdict="identical"
@@ -209,8 +224,9 @@ if [[ $TRAIN == 1 ]]; then
 fi
 if [[ -f $work/logs/rolling-exit-codes ]]; then echo "rolling restart: silo exit codes $(tr '\n' ' ' < "$work/logs/rolling-exit-codes")"; fi
 if [[ -n ${SPOOL_SETTING:-} ]]; then
-  sleep "${SPOOL_RETENTION:-0}"
-  left=$(find "$work/spool" -type f | wc -l)
+  retention_end=$((SECONDS + ${SPOOL_RETENTION:-0}))
+  until left=$(find "$work/spool" -type f | wc -l); (( left == 0 || SECONDS >= retention_end )); do sleep 5; done
+  log "spool: $left files left"
   echo "spool after retention: $left files"; (( left == 0 )) || failures=$((failures + 1))
 fi
 echo "SUMMARY mode=$mode device=$DEVICE jobs=$JOBS disturbances=$(cat "$work/logs/events") failed=$failures streams-broken=${streams_broken:-0}"

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using OrleansStyle.Farm.Client;
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Hosting;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Spool;
@@ -108,6 +110,42 @@ public sealed class DurabilityTests
         Assert.Contains("already collected", gone.Message, StringComparison.Ordinal);
         var never = await Assert.ThrowsAsync<JobNotFoundException>(() => farm.Grains.GetGrain<IRenderJobGrain>(RenderHelpers.NewId("never")).GetStatus());
         Assert.DoesNotContain("header", never.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task When_retention_ends_a_collected_jobs_reminder_is_unregistered_and_its_state_cleared()
+    {
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await using var farm = await FarmCluster.StartAsync([FarmCluster.Devices("sim:0")], j => j.KeepFinishedJobsFor = TimeSpan.FromMilliseconds(1), redis.ConnectionString);
+        var services = farm.Cluster.Silos[0].ServiceProvider;
+        var reminders = services.GetRequiredService<IReminderTable>();
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(FarmStorage.Jobs);
+        var request = RenderHelpers.Request(RenderHelpers.NewId("retained"), FarmFixtures.Photo("garden", 192, 128), FarmFixtures.Multi, StyleWeight.Trained("style0"));
+        var job = farm.Grains.GetGrain<IRenderJobGrain>(request.JobId);
+        var grainId = job.GetGrainId();
+
+        await RenderHelpers.RenderAsync(farm.Grains, request);
+        await job.Collected();
+        var before = await StoredAsync(storage, grainId);
+        var registered = (await reminders.ReadRows(grainId)).Reminders.Select(r => r.ReminderName).ToList();
+
+        // The reminder's tick, as the reminder service delivers it (its period is a minute): retention has ended.
+        await farm.Grains.GetGrain<IRemindable>(grainId).ReceiveReminder("render-job", new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+
+        Assert.True(before.RecordExists && before.State?.Collected == true, "the collected job's state was stored");
+        Assert.Equal(["render-job"], registered);
+        Assert.Empty((await reminders.ReadRows(grainId)).Reminders);
+        Assert.False((await StoredAsync(storage, grainId)).RecordExists);
+        Assert.Empty(farm.Cluster.Silos[0].ServiceProvider.GetRequiredService<JobSpool>().Keys(request.JobId));
+        await Assert.ThrowsAsync<JobNotFoundException>(() => job.GetStatus()); // the id is free again
+    }
+
+    private static async Task<GrainState<RenderJobState>> StoredAsync(IGrainStorage storage, GrainId grainId)
+    {
+        var stored = new GrainState<RenderJobState>();
+        await storage.ReadStateAsync("render", grainId, stored);
+        return stored;
     }
 
     private static ConcurrentDictionary<(string Job, int Tile), int> CountRenders(FarmCluster farm, int silo)

@@ -13,7 +13,7 @@ namespace OrleansStyle.Gateway.Tests;
 /// </summary>
 public sealed class FarmUnavailableMappingTests
 {
-    public static TheoryData<string> LostSilo => ["connection", "silo"];
+    public static TheoryData<string> LostSilo => ["connection", "silo", "response lost"];
 
     [Theory]
     [MemberData(nameof(LostSilo))]
@@ -22,7 +22,9 @@ public sealed class FarmUnavailableMappingTests
         Exception lost = how switch
         {
             "connection" => new ConnectionFailedException("Unable to connect to endpoint S10.0.0.7:11111:0."),
-            _ => new SiloUnavailableException("The silo is dead."),
+            "silo" => new SiloUnavailableException("The silo is dead."),
+            // The gateway silo a request went through was killed: Orleans' client waits out its response timeout.
+            _ => new TimeoutException("Response did not arrive on time in 00:00:30 for message: Request [S10.0.0.7:30000:0 renderjob/k2] Submit"),
         };
         var interceptor = new ErrorMappingInterceptor(NullLogger<ErrorMappingInterceptor>.Instance);
 

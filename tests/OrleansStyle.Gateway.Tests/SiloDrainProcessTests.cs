@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Workers;
-using OrleansStyle.Gateway.Hosting;
 using OrleansStyle.Gateway.V1;
 using OrleansStyle.Tests.Shared;
 
@@ -16,31 +15,18 @@ namespace OrleansStyle.Gateway.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed partial class SiloDrainProcessTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(90);
-
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
     public async Task A_silo_stopped_mid_render_drains_leaves_and_exits_0_while_the_render_completes(string signal)
     {
-        var clusterId = $"drain-{Guid.NewGuid():N}";
-        var ports = new[] { RedisServer.FreePort(), RedisServer.FreePort() };
-        await using var first = ProgramProcess.Silo(SiloArgs(clusterId, ports[0]));
-        await using var second = ProgramProcess.Silo(SiloArgs(clusterId, ports[1]));
-        await first.WaitForLineAsync(SiloUp(), Startup);
-        await second.WaitForLineAsync(SiloUp(), Startup);
-        using var connecting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var gateway = await GatewayHost.StartAsync(
-            new GatewayHostOptions
-            {
-                RedisMembership = redis.ConnectionString,
-                ClusterId = clusterId,
-                Models = m => m.Directory = GatewayFixtures.ModelDirectory,
-                Gateway = g => g.ApiKeys = new() { [GatewayServer.Caller] = GatewayServer.ApiKey },
-            },
-            connecting.Token);
-        var management = gateway.Grains.GetGrain<IManagementGrain>(0);
-        var silos = await Eventually.Until(() => management.GetHosts(onlyActive: true), h => h.Count == 2, "both silos active", Startup);
+        await using var farm = new ProcessFarm(redis, "drain");
+        var latency = TimeSpan.FromMilliseconds(300);
+        var started = await farm.StartSilosAsync(("sim:0", latency), ("sim:0", latency));
+        var (first, second) = (started[0].Process, started[1].Process);
+        var silos = await farm.StartGatewayAsync(2);
+        var gateway = farm.Gateway;
+        var management = farm.Management;
         using var channel = GrpcChannel.ForAddress(gateway.Address);
         var header = RenderCalls.MultiHeader();
         header.TileSize = 128;
@@ -50,11 +36,11 @@ public sealed partial class SiloDrainProcessTests(RedisServer redis) : IClassFix
         var render = RenderCalls.RenderAsync(new Render.RenderClient(channel), header, RenderCalls.Chunks(GatewayFixtures.Encode(photo)));
         // The silo that does not coordinate the job leaves (a coordinator's silo is the durable jobs' test).
         var coordinator = await Eventually.Until<SiloAddress?>(
-            () => management.GetActivationAddress(gateway.Grains.GetGrain<IRenderJobGrain>(header.JobId)).AsTask(), a => a is not null, "the job's coordinator", Startup);
+            () => management.GetActivationAddress(gateway.Grains.GetGrain<IRenderJobGrain>(header.JobId)).AsTask(), a => a is not null, "the job's coordinator", ProcessFarm.Startup);
         var leavingAddress = silos.Keys.Single(s => !s.Equals(coordinator));
-        var leaving = leavingAddress.Endpoint.Port == ports[0] ? first : second;
+        var leaving = leavingAddress.Endpoint.Port == started[0].Port ? first : second;
         var worker = gateway.Grains.GetGrain<IDeviceWorkerGrain>(new WorkerAddress(leavingAddress.ToParsableString(), "sim:0").Key);
-        var held = await Eventually.Until(() => worker.GetLoad(), l => l.TilesRendered > 0 && l.Queued > 0, "tiles rendered and queued on the leaving silo", Startup);
+        var held = await Eventually.Until(() => worker.GetLoad(), l => l.TilesRendered > 0 && l.Queued > 0, "tiles rendered and queued on the leaving silo", ProcessFarm.Startup);
         await leaving.SignalAsync(signal);
 
         RenderOutcome outcome;
@@ -77,12 +63,6 @@ public sealed partial class SiloDrainProcessTests(RedisServer redis) : IClassFix
         await leaving.WaitForLineAsync(Drained(), TimeSpan.FromSeconds(1)); // printed before it exited
         Assert.False((leaving == first ? second : first).HasExited, "the other silo stopped too");
     }
-
-    private string[] SiloArgs(string clusterId, int siloPort) =>
-        StandaloneSiloArgs.For(redis, clusterId, siloPort, "sim:0", TimeSpan.FromMilliseconds(300));
-
-    [GeneratedRegex("Farm silo up")]
-    internal static partial Regex SiloUp();
 
     [GeneratedRegex("Drained: every accepted tile finished|handed back")]
     private static partial Regex Drained();

@@ -28,6 +28,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
         FarmRenderRequest request, Stream destination, OutputFormat format = OutputFormat.Png,
         IProgress<JobStatus>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
         var status = await SubmitAsync(request, cancellationToken);
         using var assembler = MosaicAssembler.ToStream(
@@ -53,21 +54,40 @@ public sealed class FarmRenderClient(IGrainFactory grains)
 
     /// <summary>
     /// Submits the job (or finds the one with this id) and sends its picture in bands, without waiting for the
-    /// result (watch it with <see cref="AttachAsync"/>). A job whose picture cannot be sent completely is cancelled:
-    /// it could never start.
+    /// result (watch it with <see cref="AttachAsync"/>). When the farm cannot be reached part-way (the coordinator's
+    /// silo died before or while the picture arrived) it submits again under the same id and sends the picture again,
+    /// with a back-off, for as long as <see cref="ReconnectPatience"/> passes without success: the same request is the
+    /// same job (its fingerprint), bands it already holds are skipped, and one it never persisted is accepted afresh.
+    /// A job whose picture cannot be sent for another reason is cancelled: it could never start.
     /// </summary>
     public async Task<JobStatus> SubmitAsync(FarmRenderRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var job = grains.GetGrain<IRenderJobGrain>(request.JobId);
-        var status = await Submit(job, request);
-        try
+        var since = DateTimeOffset.UtcNow;
+        var backoff = FirstBackoff;
+        while (true)
         {
-            return await SendPicture(job, request.Content, status, cancellationToken);
-        }
-        catch (Exception)
-        {
-            await job.Cancel("the picture did not arrive completely");
-            throw;
+            var submitted = false;
+            try
+            {
+                var status = await Submit(job, request);
+                submitted = true;
+                return await SendPicture(job, request.Content, status, cancellationToken);
+            }
+            catch (Exception exception) when (FarmUnreachable.Is(exception) && !cancellationToken.IsCancellationRequested
+                                              && DateTimeOffset.UtcNow - since < ReconnectPatience)
+            {
+                // Not cancelled: the upload resumes under the same id once the coordinator is back.
+            }
+            catch (Exception) when (submitted)
+            {
+                await CancelQuietly(job, "the picture did not arrive completely");
+                throw;
+            }
+
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
 
@@ -77,7 +97,7 @@ public sealed class FarmRenderClient(IGrainFactory grains)
         IProgress<JobStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         var job = grains.GetGrain<IRenderJobGrain>(jobId);
-        var status = await job.GetStatus();
+        var status = await StatusAsync(job, cancellationToken);
         using var assembler = MosaicAssembler.ToStream(
             TileLayout.Plan(status.Width, status.Height, status.TileSize, status.Overlap), destination, format);
         status = await Collect(job, assembler, destination, progress, cancellationToken);
@@ -88,6 +108,38 @@ public sealed class FarmRenderClient(IGrainFactory grains)
 
         assembler.Complete();
         return status;
+    }
+
+    /// <summary>The job's status, asked again with a back-off while the farm cannot be reached (its coordinator re-activating).</summary>
+    private static async Task<JobStatus> StatusAsync(IRenderJobGrain job, CancellationToken cancellationToken)
+    {
+        var since = DateTimeOffset.UtcNow;
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            try
+            {
+                return await job.GetStatus();
+            }
+            catch (Exception exception) when (FarmUnreachable.Is(exception) && DateTimeOffset.UtcNow - since < ReconnectPatience)
+            {
+            }
+
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Cancels a job whose upload failed; a farm that cannot be reached now lets the upload's reminder end it.</summary>
+    private static async Task CancelQuietly(IRenderJobGrain job, string reason)
+    {
+        try
+        {
+            await job.Cancel(reason);
+        }
+        catch (Exception exception) when (FarmUnreachable.Is(exception))
+        {
+        }
     }
 
     private static Task<JobStatus> Submit(IRenderJobGrain job, FarmRenderRequest request)
@@ -161,10 +213,12 @@ public sealed class FarmRenderClient(IGrainFactory grains)
                     }
                 }
             }
-            catch (Exception exception) when (exception is not (OperationCanceledException or InvalidJobException or JobIdInUseException)
+            catch (Exception exception) when (exception is not (InvalidJobException or JobIdInUseException) && !cancellationToken.IsCancellationRequested
                 && DateTimeOffset.UtcNow - lastEvent < ReconnectPatience)
             {
                 // The coordinator is unreachable (its silo died, the job is re-activating elsewhere): not an error yet.
+                // That includes a cancelled enumeration: Orleans cancels a watch whose activation went (seen in the
+                // kill -9 chaos run as a completed job that its caller was told was cancelled).
             }
 
             if (DateTimeOffset.UtcNow - lastEvent >= ReconnectPatience)

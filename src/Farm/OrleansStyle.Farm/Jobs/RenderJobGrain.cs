@@ -65,6 +65,7 @@ public sealed partial class RenderJobGrain(
     private string? _cancelReason;
     private PlanarImage? _coarse;
     private bool _running;
+    private bool _reminded;
     private DateTimeOffset _lastBand = DateTimeOffset.UtcNow;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -150,10 +151,21 @@ public sealed partial class RenderJobGrain(
             throw new InvalidJobException($"The job id {JobId} is taken by another caller: choose another id, or leave it empty.");
         }
 
-        return Saved.Fingerprint == spec.Fingerprint
-            ? Status
-            : throw new JobIdInUseException(
+        if (Saved.Fingerprint != spec.Fingerprint)
+        {
+            throw new JobIdInUseException(
                 $"The job id {JobId} already names a different request: choose another id, or send the same request again to re-attach.");
+        }
+
+        // After the state is stored, and again on a resubmission: a reminder store that failed for a moment (a Redis
+        // timeout under load, seen in the chaos runs) fails this Submit, and the caller's retry registers it.
+        if (!_reminded && !Status.IsFinished)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+            _reminded = true;
+        }
+
+        return Status;
     }
 
     private async Task Accept(RenderJobSpec spec)
@@ -187,7 +199,6 @@ public sealed partial class RenderJobGrain(
         _source = new SpooledSource(spool, JobId, spec.Width, spec.Height, Saved.Bands);
         _masks = new RegionMasks(spec.Regions, spec.Width, spec.Height);
         _lastBand = DateTimeOffset.UtcNow;
-        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
         metrics.Jobs.Add(1, FarmMetrics.StateTag(JobState.Receiving));
         LogSubmitted(logger, JobId, spec.Model, spec.Width, spec.Height, tiling.Count);
     }

@@ -38,9 +38,18 @@ internal static class JobsCommand
         return GatewayCommand.Create("attach", "Wait for a job (running or finished) and write its result.", async call =>
         {
             var path = call.Get(output)!;
-            using var attached = new Jobs.JobsClient(call.Channel).AttachJob(
-                new AttachJobRequest { JobId = call.Get(id), OutputFormat = ResultFile.FormatFor(path) }, call.Headers, cancellationToken: call.CancellationToken);
-            var summary = await ResultFile.WriteAsync(attached.ResponseStream, path, null, call.CancellationToken);
+            var jobId = call.Get(id);
+
+            // The farm may be bringing the job's coordinator back after losing a silo: UNAVAILABLE re-attaches.
+            var reconnect = new GatewayReconnect(jobId);
+            var summary = await reconnect.RunAsync(
+                async _ =>
+                {
+                    using var attached = new Jobs.JobsClient(call.Channel).AttachJob(
+                        new AttachJobRequest { JobId = jobId, OutputFormat = ResultFile.FormatFor(path) }, call.Headers, cancellationToken: call.CancellationToken);
+                    return await ResultFile.WriteAsync(attached.ResponseStream, path, _ => reconnect.Progressed(), call.CancellationToken);
+                },
+                call.CancellationToken);
             AnsiConsole.MarkupLine($"Wrote [green]{Markup.Escape(path)}[/] ({summary.Job.Width}×{summary.Job.Height}).");
             return 0;
         }, id, output);

@@ -57,30 +57,23 @@ internal static class GatewayRender
         return 0;
     }
 
+    /// <summary>
+    /// Sends the render and follows it to its result. When the gateway answers UNAVAILABLE (the farm lost a silo)
+    /// the CLI reconnects: to an accepted job by attaching to it by id, otherwise by sending the same request again
+    /// under the same id, which the farm takes as the same job.
+    /// </summary>
     private static Task<RenderSummary> Follow(
         ChannelBase channel, Metadata headers, RenderHeader header, List<Upload> uploads, GatewayRenderArgs args, Action<string> accepted, CancellationToken cancellationToken) =>
         AnsiConsole.Status().StartAsync($"Uploading to {Markup.Escape(args.DisplayName ?? args.Gateway)}…", async status =>
         {
-            using var call = new Render.RenderClient(channel).Render(headers, cancellationToken: cancellationToken);
-            try
+            var reconnect = new GatewayReconnect(header.JobId);
+            var isAccepted = false;
+            void OnEvent(RenderEvent item)
             {
-                await call.RequestStream.WriteAsync(new RenderRequest { Header = header }, cancellationToken);
-                foreach (var upload in uploads)
-                {
-                    await SendFileAsync(call.RequestStream, upload, cancellationToken);
-                }
-
-                await call.RequestStream.CompleteAsync();
-            }
-            catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                // The gateway refused the upload part-way; its reason arrives as the response's status below.
-            }
-
-            return await ResultFile.WriteAsync(call.ResponseStream, args.Output, item =>
-            {
+                reconnect.Progressed();
                 if (item.EventCase == RenderEvent.EventOneofCase.Accepted)
                 {
+                    isAccepted = true;
                     accepted(item.Accepted.JobId);
                     status.Status($"Job {Markup.Escape(item.Accepted.JobId)}: {item.Accepted.TilesTotal} tiles…");
                 }
@@ -88,8 +81,44 @@ internal static class GatewayRender
                 {
                     status.Status($"{item.Progress.TilesDone}/{item.Progress.TilesTotal} tiles{(item.Progress.Eta is { } eta ? $", about {eta.ToTimeSpan().TotalSeconds:F0} s left" : "")}…");
                 }
-            }, cancellationToken);
+            }
+
+            return await reconnect.RunAsync(
+                async _ => isAccepted
+                    ? await AttachAsync(channel, headers, header, args.Output, OnEvent, cancellationToken)
+                    : await SendAsync(channel, headers, header, uploads, args.Output, OnEvent, cancellationToken),
+                cancellationToken);
         });
+
+    private static async Task<RenderSummary> SendAsync(
+        ChannelBase channel, Metadata headers, RenderHeader header, List<Upload> uploads, string output, Action<RenderEvent> onEvent, CancellationToken cancellationToken)
+    {
+        using var call = new Render.RenderClient(channel).Render(headers, cancellationToken: cancellationToken);
+        try
+        {
+            await call.RequestStream.WriteAsync(new RenderRequest { Header = header }, cancellationToken);
+            foreach (var upload in uploads)
+            {
+                await SendFileAsync(call.RequestStream, upload, cancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // The gateway refused the upload part-way; its reason arrives as the response's status below.
+        }
+
+        return await ResultFile.WriteAsync(call.ResponseStream, output, onEvent, cancellationToken);
+    }
+
+    private static async Task<RenderSummary> AttachAsync(
+        ChannelBase channel, Metadata headers, RenderHeader header, string output, Action<RenderEvent> onEvent, CancellationToken cancellationToken)
+    {
+        using var attached = new Jobs.JobsClient(channel).AttachJob(
+            new AttachJobRequest { JobId = header.JobId, OutputFormat = header.OutputFormat }, headers, cancellationToken: cancellationToken);
+        return await ResultFile.WriteAsync(attached.ResponseStream, output, onEvent, cancellationToken);
+    }
 
     /// <summary>AdaIN models take style images (--method adain), the others trained style names (--method model).</summary>
     public static void RequireMethodFits(string model, bool isAdaIn, string method)
@@ -110,7 +139,8 @@ internal static class GatewayRender
         var imageStyles = args.Method is "optimize" or "adain";
         var header = new RenderHeader
         {
-            JobId = args.JobId ?? "",
+            // Chosen here when not given, so that a render sent again after the farm lost a silo is the same job.
+            JobId = args.JobId ?? $"job-{Guid.NewGuid():N}",
             Method = method,
             MaxSide = args.Geometry.MaxSide,
             TileSize = args.Geometry.TileSize,

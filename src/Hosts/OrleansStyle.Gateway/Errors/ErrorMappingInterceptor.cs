@@ -119,8 +119,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.FailedPrecondition, "A model file the request needs is unreadable; the operator's log names it.", "MODEL_UNREADABLE");
             // A silo killed (or restarted on its old address) fails calls with ConnectionFailedException until the
-            // cluster notices: that is the farm being unreachable for a moment, not a gateway fault.
-            case SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException:
+            // cluster notices, and a call that was in flight through it times out: that is the farm being
+            // unreachable for a moment, not a gateway fault. Callers retry UNAVAILABLE (the CLI re-attaches by job id).
+            case var _ when FarmUnreachable.Is(exception):
                 LogFailure(logger, exception, context.Method);
                 return GatewayErrors.Build(Code.Unavailable, "The render farm cannot be reached right now; retry shortly.", "FARM_UNAVAILABLE");
             case IOException io when DiskFull(io):
