@@ -22,7 +22,7 @@ public sealed class VideoOptimizeTests : IDisposable
     {
         // A 0.5-s 96×64 pan over a photo at 8 fps: 4 frames.
         var clip = Path.Combine(_folder, "pan.mp4");
-        await VideoCommandTests.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"),
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-i", SampleImages.Content("garden"),
             "-vf", "scale=256:-2,crop=96:64:x='20+t*40':y=30,format=yuv420p", "-t", "0.5", "-r", "8", "-c:v", "libx264", "-crf", "12", clip);
         var independent = Path.Combine(_folder, "independent");
         var ruder = Path.Combine(_folder, "ruder");
