@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Optimisation (Gatys) quality on photo × painting pairs at the default settings (docs/quality.md, "Optimisation:
-# held-out pairs"): renders each pair with `orleans-style render` (the embedded farm's default path) and tabulates
-# `orleans-style quality` against the painting. Extra render options go in $RENDER_ARGS (experiments; they imply
-# --whole for the research options). Usage:
+# held-out pairs"): renders each pair with `orleans-style render --whole` and tabulates `orleans-style quality` against
+# the painting. Up to 512 px the picture is its own farm thumbnail, so the farm runs exactly this (one coarse-to-fine
+# pass: 256 px × 200 iterations, then 512 px × 300); --whole also escapes the gateway's 30-min stream cap, which a
+# 512-px optimisation on a machine at load 100 exceeded. Extra render options (experiments) go in $RENDER_ARGS. Usage:
 #   bench/quality/optimize-pairs.sh OUTDIR [held-out|tuned|all] [SIZE]
 # Pairs as photo:painting; photos from ../shared/images/content or samples/content, paintings from
 # ../shared/images/style. $JOBS renders run at once (default 1); run it under `nice -n 10` on a shared machine.
@@ -37,7 +38,7 @@ one() { # photo:painting → renders and writes NAME.txt with "palette texture s
   local p=${1%%:*} s=${1##*:} name=${1/:/-}
   local start=$SECONDS
   # shellcheck disable=SC2086
-  "$cli" render "$(photo "$p")" --style "$(painting "$s")" --size "$size" -o "$out/$name.png" \
+  "$cli" render "$(photo "$p")" --style "$(painting "$s")" --size "$size" --whole -o "$out/$name.png" \
     --comparison "$out/$name-strip.png" ${RENDER_ARGS:-} >"$out/$name.log" 2>&1
   local took=$((SECONDS - start))
   "$cli" quality "$out/$name.png" --content "$(photo "$p")" --style "$(painting "$s")" \
