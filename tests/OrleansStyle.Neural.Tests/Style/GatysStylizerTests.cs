@@ -189,7 +189,7 @@ public sealed class GatysStylizerTests
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
             Stylizer.Run(StyleRequest.Single(Content, StarryNight, settings), progress, cancel.Token));
-        Assert.InRange(evaluations, 3, 25);
+        Assert.Equal(3, evaluations); // no evaluation after the cancel: a device is free at once (L-BFGS too)
     }
 
     private sealed class SynchronousProgress(Action<OptimizationProgress> report) : IProgress<OptimizationProgress>

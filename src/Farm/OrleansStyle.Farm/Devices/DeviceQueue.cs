@@ -141,7 +141,7 @@ public sealed partial class DeviceQueue : IDisposable
             Monitor.PulseAll(_gate);
         }
 
-        _thread.Join(TimeSpan.FromSeconds(30));
+        var stopped = _thread.Join(TimeSpan.FromSeconds(30));
         lock (_gate)
         {
             foreach (var item in _waiting)
@@ -150,6 +150,15 @@ public sealed partial class DeviceQueue : IDisposable
             }
 
             _waiting.Clear();
+        }
+
+        if (!stopped)
+        {
+            // The device thread is still inside one long step (an optimisation evaluation sees its token only between
+            // steps): disposing its models under it would crash the process with ObjectDisposedException. The silo
+            // is going away, so the models are left to the process's end instead.
+            LogStillRunning(_logger, Device.Id);
+            return;
         }
 
         _backend.Dispose();
@@ -412,6 +421,9 @@ public sealed partial class DeviceQueue : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Device {Device} ran a batch of {Count} ({Key}) in {Milliseconds:F1} ms")]
     private static partial void LogBatch(ILogger logger, string device, int count, string? key, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} was still running a batch 30 s after the silo began to stop; its models are left to the process's end")]
+    private static partial void LogStillRunning(ILogger logger, string device);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} failed a batch of {Count}")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string device, int count);

@@ -88,9 +88,16 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
             }
 
             // L-BFGS calls this from native code, where an exception would abort the process: the loop checks the
-            // token between steps instead (at most 20 evaluations later).
+            // token between steps instead. Until then a cancelled run answers with a zero gradient, which ends the
+            // L-BFGS step at once (its gradient tolerance) instead of up to 20 evaluations later.
             if (settings.Optimizer == OptimizerKind.Lbfgs)
             {
+                if (cancellationToken.IsCancellationRequested && image.grad is { } grad)
+                {
+                    grad.zero_();
+                    return tensor(0f, device: image.device).MoveToOuterDisposeScope();
+                }
+
                 image.grad?.zero_();
             }
 
