@@ -90,8 +90,8 @@ wait_silo() {
 }
 
 start_gateway() {
-  # Every job of a phase runs at once, under one caller.
-  OrleansStyle__Gateway__MaxConcurrentJobsPerCaller=64 dotnet "$cli_dll" serve --redis "127.0.0.1:$redis_port" --cluster-id "$cluster" --port "$gateway_port" \
+  # Every job of a phase runs at once, under one caller; the training job (TRAIN=1) needs a gateway that trains.
+  OrleansStyle__Gateway__MaxConcurrentJobsPerCaller=64 OrleansStyle__Gateway__AllowModelChanges=true dotnet "$cli_dll" serve --redis "127.0.0.1:$redis_port" --cluster-id "$cluster" --port "$gateway_port" \
     --models "$work/models" --styles "$work/styles" --api-key "chaos=$key" >> "$work/logs/gateway.log" 2>&1 &
   gateway_pid=$!
   until python3 -c "import socket; socket.create_connection(('127.0.0.1', $gateway_port), 1)" 2>/dev/null; do sleep 0.5; done

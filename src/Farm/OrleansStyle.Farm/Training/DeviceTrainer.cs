@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansStyle.Farm.Client;
 using OrleansStyle.Farm.Devices;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Farm.Pixels;
@@ -102,7 +103,7 @@ public sealed partial class DeviceTrainer(
             var checkpoint = LatestCheckpoint(spoolId);
             (trainer, lossNetwork) = await OnDevice(queue, _ => Create(spec, device, contentDirectory, checkpoint is null ? null : spool.PathOf(spoolId, checkpoint)), token);
             LogStarted(logger, jobId, device.Id, spec.ModelName, trainer.Options.Steps, trainer.Step);
-            await coordinator.Report(new TrainingReport(TrainingState.Running, trainer.Step, 0, 0, 0, 0) { Worker = run.Worker, CheckpointStep = trainer.Step });
+            await ReportProgress(coordinator, new TrainingReport(TrainingState.Running, trainer.Step, 0, 0, 0, 0) { Worker = run.Worker, CheckpointStep = trainer.Step });
             var checkpointed = trainer.Step;
 
             var clock = Stopwatch.StartNew();
@@ -132,7 +133,7 @@ public sealed partial class DeviceTrainer(
                 if ((checkpointStep > 0 || reported.Elapsed >= _options.ReportInterval) && trainer.Step < steps)
                 {
                     reported.Restart();
-                    await coordinator.Report(Report(TrainingState.Running, last, trainer.Step / clock.Elapsed.TotalSeconds) with { Worker = run.Worker, CheckpointStep = checkpointStep });
+                    await ReportProgress(coordinator, Report(TrainingState.Running, last, trainer.Step / clock.Elapsed.TotalSeconds) with { Worker = run.Worker, CheckpointStep = checkpointStep });
                 }
             }
 
@@ -157,18 +158,18 @@ public sealed partial class DeviceTrainer(
                 return true;
             }, token);
             LogFinished(logger, jobId, path, clock.Elapsed.TotalSeconds);
-            await coordinator.Report(Report(TrainingState.Completed, last, steps / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)) with { Worker = run.Worker });
+            await ReportEnd(coordinator, Report(TrainingState.Completed, last, steps / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)) with { Worker = run.Worker });
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // A silo that stops hands the run back (its coordinator places it again, from the last checkpoint).
-            await ReportQuietly(coordinator, Report(TrainingState.Cancelled, last, 0, _stopping.IsCancellationRequested ? "the silo is shutting down" : "cancelled")
+            await ReportEnd(coordinator, Report(TrainingState.Cancelled, last, 0, _stopping.IsCancellationRequested ? "the silo is shutting down" : "cancelled")
                 with { Worker = run.Worker, Interrupted = _stopping.IsCancellationRequested });
         }
         catch (Exception exception)
         {
             LogFailed(logger, exception, jobId);
-            await ReportQuietly(coordinator, Report(TrainingState.Failed, last, 0, exception.Message) with { Worker = run.Worker });
+            await ReportEnd(coordinator, Report(TrainingState.Failed, last, 0, exception.Message) with { Worker = run.Worker });
         }
         finally
         {
@@ -265,20 +266,59 @@ public sealed partial class DeviceTrainer(
         }
     }
 
+    /// <summary>How long the end of a run waits for a coordinator that cannot be reached (it is being reactivated).</summary>
+    private static readonly TimeSpan EndReportPatience = TimeSpan.FromMinutes(5);
+
     private static TrainingReport Report(TrainingState state, TrainingLosses losses, double stepsPerSecond, string? error = null) =>
         new(state, losses.Step, losses.Total, losses.Content, losses.Style, stepsPerSecond, error);
 
-    private async Task ReportQuietly(ITrainingJobGrain coordinator, TrainingReport report)
+    /// <summary>
+    /// Progress is best effort: a report the coordinator cannot take now (its silo was lost, and it comes back from its
+    /// persisted state) is skipped, and the next one carries newer figures. Only a failure of the farm is skipped: the
+    /// run goes on, where an exception here would have failed it.
+    /// </summary>
+    private async Task ReportProgress(ITrainingJobGrain coordinator, TrainingReport report)
     {
         try
         {
             await coordinator.Report(report);
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch (Exception exception) when (FarmUnreachable.Is(exception))
         {
-            LogReportFailed(logger, exception, coordinator.GetPrimaryKeyString());
+            LogProgressNotReported(logger, coordinator.GetPrimaryKeyString(), exception.GetType().Name);
         }
     }
+
+    /// <summary>
+    /// The run's end must reach the coordinator (it waits for it): retried with back-off while the farm is unreachable,
+    /// for up to <see cref="EndReportPatience"/>; any other failure is logged.
+    /// </summary>
+    private async Task ReportEnd(ITrainingJobGrain coordinator, TrainingReport report)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await coordinator.Report(report);
+                return;
+            }
+            catch (Exception exception) when (FarmUnreachable.Is(exception) && clock.Elapsed < EndReportPatience)
+            {
+                await Task.Delay(backoff);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogReportFailed(logger, exception, coordinator.GetPrimaryKeyString());
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId}: its coordinator could not take a progress report ({Failure}); the run goes on")]
+    private static partial void LogProgressNotReported(ILogger logger, string jobId, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training job {JobId} started on {Device}: model {Model}, {Steps} steps, from step {From}")]
     private static partial void LogStarted(ILogger logger, string jobId, string device, string model, int steps, int from);

@@ -26,7 +26,11 @@ internal static class JobsCommand
         var id = new Argument<string>("id") { Description = "The job's id." };
         return GatewayCommand.Create("get", "Print a job's status.", async call =>
         {
-            Print(await new Jobs.JobsClient(call.Channel).GetJobAsync(new GetJobRequest { JobId = call.Get(id) }, call.Headers, cancellationToken: call.CancellationToken));
+            // Asked while the farm brings the job's coordinator back after losing a silo: UNAVAILABLE asks again.
+            var jobId = call.Get(id);
+            Print(await new GatewayReconnect(jobId).RunAsync(
+                async _ => await new Jobs.JobsClient(call.Channel).GetJobAsync(new GetJobRequest { JobId = jobId }, call.Headers, cancellationToken: call.CancellationToken),
+                call.CancellationToken));
             return 0;
         }, id);
     }

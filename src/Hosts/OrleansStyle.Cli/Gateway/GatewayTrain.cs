@@ -48,7 +48,8 @@ internal static class GatewayTrain
         var styles = new Styles.StylesClient(channel);
         var request = new StartTrainingRequest
         {
-            JobId = args.JobId ?? "",
+            // Chosen here, not by the gateway, so that a start sent again after UNAVAILABLE is the same job.
+            JobId = args.JobId ?? $"job-{Guid.NewGuid():N}",
             ModelName = args.ModelName,
             Kind = args.Kind switch
             {
@@ -83,7 +84,11 @@ internal static class GatewayTrain
         }
 
         var client = new Training.TrainingClient(channel);
-        var job = await client.StartTrainingAsync(request, GatewayChannels.Headers(args.ApiKey), cancellationToken: cancellationToken);
+        // A start the farm could not take (its coordinator's silo was lost) is sent again: the farm answers a start
+        // of a known id from the same caller with that job.
+        var job = await new GatewayReconnect(request.JobId).RunAsync(
+            async _ => await client.StartTrainingAsync(request, GatewayChannels.Headers(args.ApiKey), cancellationToken: cancellationToken),
+            cancellationToken);
         AnsiConsole.MarkupLine(Markup.Escape($"Training job {job.JobId} on {job.Worker}: model {job.ModelName}, {job.Steps} steps."));
         if (args.Detach)
         {
@@ -111,16 +116,28 @@ internal static class GatewayTrain
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask($"job {jobId}", maxValue: 1);
-                    using var call = client.WatchTraining(new GetTrainingRequest { JobId = jobId }, GatewayChannels.Headers(apiKey), cancellationToken: cancellationToken);
-                    await foreach (var job in call.ResponseStream.ReadAllAsync(cancellationToken))
-                    {
-                        last = job;
-                        task.MaxValue = Math.Max(job.Steps, 1);
-                        task.Value = job.Step;
-                        task.Description = string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"{job.State.ToString().ToLowerInvariant()} step {job.Step}/{job.Steps}  loss {job.TotalLoss:F3} (content {job.ContentLoss:F3}, style {job.StyleLoss:F3})  {job.StepsPerSecond:F2} steps/s");
-                    }
+                    var reconnect = new GatewayReconnect(jobId);
+
+                    // A watch the gateway answers UNAVAILABLE (the job's silo was lost; the job resumes from its
+                    // checkpoint elsewhere) is opened again.
+                    await reconnect.RunAsync(
+                        async _ =>
+                        {
+                            using var call = client.WatchTraining(new GetTrainingRequest { JobId = jobId }, GatewayChannels.Headers(apiKey), cancellationToken: cancellationToken);
+                            await foreach (var job in call.ResponseStream.ReadAllAsync(cancellationToken))
+                            {
+                                reconnect.Progressed();
+                                last = job;
+                                task.MaxValue = Math.Max(job.Steps, 1);
+                                task.Value = job.Step;
+                                task.Description = string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"{job.State.ToString().ToLowerInvariant()} step {job.Step}/{job.Steps}  loss {job.TotalLoss:F3} (content {job.ContentLoss:F3}, style {job.StyleLoss:F3})  {job.StepsPerSecond:F2} steps/s");
+                            }
+
+                            return true;
+                        },
+                        cancellationToken);
                 });
         }
         catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or RpcException)
