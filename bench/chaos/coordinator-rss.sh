@@ -46,7 +46,7 @@ gateway_pid=$!; pids+=($!)
 until python3 -c "import socket; socket.create_connection(('127.0.0.1', $gateway_port), 1)" 2>/dev/null; do sleep 0.5; done
 
 started=$SECONDS
-dotnet "$cli_dll" render "$work/big.jpg" --gateway "http://127.0.0.1:$gateway_port" --api-key rss-key-0123456789 --model multi4 --style starry_night \
+dotnet "$cli_dll" render "$work/big.jpg" --gateway "http://127.0.0.1:$gateway_port" --api-key rss-key-0123456789 --model multi4 --style starry_night --size 0 \
   --tile-size 512 -o "$work/out.jpg" > "$work/cli.log" 2>&1
 code=$?
 peak() { awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$1/status"; }
