@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.FeedForward.Training;
 using OrleansStyle.Neural.Style.Losses;
 using OrleansStyle.Neural.Style.Optimization;
 using OrleansStyle.Neural.Tensors;
@@ -197,12 +198,12 @@ internal static class OptimizationVariantsBenchmark
 
         if (settings.Optimizer == OptimizerKind.Adam)
         {
-            using var adam = optim.Adam([image], lr: settings.LearningRate);
+            using var adam = new AdamOptimizer([("image", image, 0)], settings.LearningRate);
             for (var i = 0; i < settings.Iterations; i++)
             {
                 using var step = NewDisposeScope();
                 Closure();
-                adam.step();
+                adam.Step();
                 Clamp(image);
             }
         }

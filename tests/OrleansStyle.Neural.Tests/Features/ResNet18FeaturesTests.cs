@@ -90,7 +90,7 @@ public sealed class ResNet18FeaturesTests
         using var scope = NewDisposeScope();
         var image = rand(1, 3, 64, 64, generator: new Generator(2)).requires_grad_();
         var features = Network.Extract(image, ["layer2"]);
-        features["layer2"].pow(2).mean().backward();
+        features["layer2"].square().mean().backward();
 
         Assert.NotNull(image.grad);
         Assert.True(image.grad!.abs().sum().item<float>() > 0);

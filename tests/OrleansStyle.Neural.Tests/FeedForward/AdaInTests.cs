@@ -95,6 +95,6 @@ public sealed class AdaInTests
     private static Tensor LiveChannels(Tensor features)
     {
         var (variance, _) = var_mean(features, [2, 3], unbiased: false, keepdim: false);
-        return variance[0].gt(1e-2f).nonzero().squeeze(1);
+        return variance[0].GreaterThan(1e-2f).nonzero().squeeze(1);
     }
 }

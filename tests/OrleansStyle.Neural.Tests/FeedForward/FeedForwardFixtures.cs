@@ -2,6 +2,7 @@ using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward;
 using OrleansStyle.Neural.FeedForward.Networks;
 using OrleansStyle.Neural.FeedForward.Training;
+using OrleansStyle.Neural.Tensors;
 using OrleansStyle.Tests.Shared;
 using static TorchSharp.torch;
 
@@ -59,7 +60,7 @@ internal static class FeedForwardFixtures
         using (no_grad())
         {
             // Centre the untrained output in [0, 1] so clamping to pixels does not hide differences.
-            decoder.named_parameters().Last(p => p.name.EndsWith("bias", StringComparison.Ordinal)).parameter.fill_(0.5f);
+            decoder.named_parameters().Last(p => p.name.EndsWith("bias", StringComparison.Ordinal)).parameter.FillWith(0.5f);
         }
 
         return new AdaInStyleModel(TestNetworks.ResNet18, decoder, new StyleModelInfo(StyleModelKind.AdaIn, TinyAdaIn.Name, []) { EncoderTap = TinyAdaIn.EncoderTap });

@@ -1,6 +1,7 @@
 using OrleansStyle.Neural.FeedForward;
 using OrleansStyle.Neural.FeedForward.Training;
 using OrleansStyle.Neural.Serialization;
+using OrleansStyle.Neural.Tensors;
 using OrleansStyle.Tests.Shared;
 using static OrleansStyle.Neural.Tests.FeedForward.FeedForwardFixtures;
 using static TorchSharp.torch;
@@ -112,7 +113,7 @@ public sealed class TrainingTests : IDisposable
         trainer.TrainStep();
         using (no_grad())
         {
-            trainer.Transformer!.parameters().First().view(-1)[0].fill_(float.NaN);
+            trainer.Transformer!.parameters().First().view(-1)[0].FillWith(float.NaN);
         }
 
         var path = Path.Combine(_directory, "broken.safetensors");

@@ -24,7 +24,7 @@ public sealed class TransformerNetTests
     {
         using var norm = new ConditionalInstanceNorm2d("in", 5, styles: 1, index: 0);
         using var scope = NewDisposeScope();
-        var input = randn(2, 5, 9, 7, generator: new Generator(3)).mul(3).add(1);
+        var input = randn(2, 5, 9, 7, generator: new Generator(3)).Times(3f).Plus(1f);
         var ours = norm.forward(input, StyleCondition.OneHot([0, 0], 1));
         var reference = nn.functional.instance_norm(input, eps: 1e-5);
         Assert.True(MaxDifference(ours, reference) < 1e-5f);
@@ -36,7 +36,7 @@ public sealed class TransformerNetTests
         using var multi = RandomTransformer(2);
         using var first = SingleFrom(multi, row => row[0]);
         using var second = SingleFrom(multi, row => row[1]);
-        using var midpoint = SingleFrom(multi, row => row[0].mul(0.5f).add(row[1].mul(0.5f)));
+        using var midpoint = SingleFrom(multi, row => row[0].Times(0.5f).Plus(row[1].Times(0.5f)));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var content = Content.Value.ToTensor();

@@ -1,5 +1,6 @@
 using OrleansStyle.Neural.FeedForward;
 using OrleansStyle.Neural.FeedForward.Networks;
+using OrleansStyle.Neural.Tensors;
 using static OrleansStyle.Neural.Tests.FeedForward.FeedForwardFixtures;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public sealed class WctTests
 
         // Correlated style channels, so matching variances alone would not match the covariance.
         var mixing = randn(6, 6, generator: generator);
-        var style = mixing.matmul(randn(6, 90, generator: generator)).add(randn(6, 1, generator: generator)).reshape(1, 6, 9, 10);
+        var style = mixing.matmul(randn(6, 90, generator: generator)).Plus(randn(6, 1, generator: generator)).reshape(1, 6, 9, 10);
 
         var (contentMean, contentCovariance) = Wct.Statistics(content);
         var (styleMean, styleCovariance) = Wct.Statistics(style);
@@ -34,7 +35,7 @@ public sealed class WctTests
     public void A_masked_region_is_measured_under_its_mask()
     {
         using var scope = NewDisposeScope();
-        var features = cat([full(1, 2, 4, 4, 1f), full(1, 2, 4, 4, 5f)], 3);
+        var features = cat([ones(1, 2, 4, 4), ones(1, 2, 4, 4).Times(5f)], 3);
         var mask = cat([ones(1, 1, 4, 4), zeros(1, 1, 4, 4)], 3);
 
         var (mean, covariance) = Wct.Statistics(features, mask);

@@ -1,4 +1,5 @@
 using OrleansStyle.Neural.Style.Losses;
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Tests.Style;
@@ -63,12 +64,12 @@ public sealed class StyleLossTests
         var firstHalf = cat([ones(4096), zeros(4096)]);
 
         var keepStyleHalf = loss.Loss(new WeightedFeatures(mixed, firstHalf), target).item<float>();
-        var keepOtherHalf = loss.Loss(new WeightedFeatures(mixed, 1 - firstHalf), target).item<float>();
+        var keepOtherHalf = loss.Loss(new WeightedFeatures(mixed, firstHalf.neg().Plus(1f)), target).item<float>();
 
         Assert.True(keepStyleHalf < 0.01f, $"style half: {keepStyleHalf}");
         Assert.True(keepOtherHalf > 0.5f, $"other half: {keepOtherHalf}");
     }
 
     private static Tensor Features(int seed, float shift, float spread = 1f, int positions = 4096) =>
-        randn(16, positions, generator: new Generator((ulong)seed)).mul(spread).add(shift).relu();
+        randn(16, positions, generator: new Generator((ulong)seed)).Times(spread).Plus(shift).relu();
 }

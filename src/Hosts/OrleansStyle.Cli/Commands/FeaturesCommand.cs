@@ -35,7 +35,7 @@ internal static class FeaturesCommand
                     $"{activation.mean().item<float>():F3}",
                     $"{activation.std().item<float>():F3}",
                     $"{activation.max().item<float>():F2}",
-                    $"{activation.eq(0).to(float32).mean().item<float>() * 100:F1}");
+                    $"{activation.EqualTo(0f).to(float32).mean().item<float>() * 100:F1}");
             }
 
             AnsiConsole.MarkupLine($"[bold]{planar.Width}×{planar.Height}[/] through ResNet-18 (ImageNet, CNTK export):");

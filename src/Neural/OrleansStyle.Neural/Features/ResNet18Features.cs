@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -203,6 +204,6 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var inner = functional.relu(bn1.forward(conv1.forward(input)));
         var residual = bn2.forward(conv2.forward(inner));
         var shortcut = downsample is null ? input : downsample.forward(input);
-        return (inner, functional.relu(residual.add_(shortcut)));
+        return (inner, functional.relu(residual.PlusInPlace(shortcut)));
     }
 }

@@ -123,7 +123,7 @@ public sealed class AdaInStyleModel : IStyleModel
             }
 
             var transferred = TransferFeatures(own, PrepareRegions(item.Regions, width, height, styles), item.Statistics);
-            blended.Add(item.Alpha == 1f ? transferred : own.add(transferred.sub(own).mul(item.Alpha)));
+            blended.Add(item.Alpha == 1f ? transferred : own.Plus(transferred.sub(own).Times(item.Alpha)));
         }
 
         var output = Decode(blended.Count == 1 ? blended[0] : cat(blended, 0), height, width);
@@ -195,10 +195,10 @@ public sealed class AdaInStyleModel : IStyleModel
         }
 
         var (shares, coverage) = RegionTensors.Shares([.. regions.Select(r => r.Mask)], features.shape[2], features.shape[3], features.device);
-        var result = features.mul(coverage.neg().add(1f));
+        var result = features.mul(coverage.neg().Plus(1f));
         for (var r = 0; r < regions.Count; r++)
         {
-            result = result.add(Transfer(features, regions[r], r, statistics, regions[r].Mask, Transform).mul(shares[r]));
+            result = result.Plus(Transfer(features, regions[r], r, statistics, regions[r].Mask, Transform).mul(shares[r]));
         }
 
         return result.MoveToOuterDisposeScope();
@@ -272,8 +272,8 @@ public sealed class AdaInStyleModel : IStyleModel
             var transferred = whitening is null
                 ? AdaIn.Apply(features, contentMean, contentStd, style.Mean, style.Std)
                 : Wct.Apply(features, contentMean, whitening, style.Mean, style.Colouring!);
-            var term = region.Styles.Count == 1 ? transferred : transferred.mul(weight);
-            sum = sum is null ? term : sum.add(term);
+            var term = region.Styles.Count == 1 ? transferred : transferred.Times(weight);
+            sum = sum is null ? term : sum.Plus(term);
         }
 
         return sum!;

@@ -1,6 +1,7 @@
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.FeedForward.Networks;
 using OrleansStyle.Neural.Serialization;
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.FeedForward;
@@ -105,8 +106,8 @@ internal static class RegionTensors
     public static (List<Tensor> Shares, Tensor Coverage) Shares(IReadOnlyList<Tensor?> masks, long height, long width, Device device)
     {
         var filled = masks.Select(m => m ?? ones(1, 1, height, width, device: device)).ToList();
-        var sum = filled.Aggregate((a, b) => a.add(b));
-        var divisor = sum.clamp_min(1f);
-        return ([.. filled.Select(m => m.div(divisor))], sum.clamp_max(1f));
+        var sum = filled.Aggregate((a, b) => a.Plus(b));
+        var divisor = sum.AtLeast(1f);
+        return ([.. filled.Select(m => m.div(divisor))], sum.AtMost(1f));
     }
 }

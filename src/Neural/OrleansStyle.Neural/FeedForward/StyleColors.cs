@@ -51,22 +51,22 @@ public static class StyleColors
         var flat = pixels.reshape(3, -1);
         if (maps.Count == 1 && masks[0] is null)
         {
-            return Map(flat, maps[0]).reshape(pixels.shape).clamp(0f, 1f).ToPlanarImage();
+            return Map(flat, maps[0]).reshape(pixels.shape).ClampToUnit().ToPlanarImage();
         }
 
         var maskTensors = masks.Select(m => m?.ToTensor()).ToList();
         var (shares, coverage) = RegionTensors.Shares(maskTensors, height, width, pixels.device);
-        var output = pixels.mul(coverage.neg().add(1f));
+        var output = pixels.mul(coverage.neg().Plus(1f));
         for (var r = 0; r < maps.Count; r++)
         {
-            output = output.add(Map(flat, maps[r]).reshape(pixels.shape).mul(shares[r]));
+            output = output.Plus(Map(flat, maps[r]).reshape(pixels.shape).mul(shares[r]));
         }
 
-        return output.clamp(0f, 1f).ToPlanarImage();
+        return output.ClampToUnit().ToPlanarImage();
     }
 
     private static Tensor Map(Tensor flat, ColorAffine map) =>
-        tensor(map.Matrix, [3, 3], device: flat.device).matmul(flat).add(tensor(map.Offset, [3, 1], device: flat.device));
+        tensor(map.Matrix, [3, 3], device: flat.device).matmul(flat).Plus(tensor(map.Offset, [3, 1], device: flat.device));
 
     /// <summary>Mean and covariance of the styles' pixels pooled with their weights (and style masks).</summary>
     private static (Tensor Mean, Tensor Covariance) Mixture(IReadOnlyList<StyleChoice> styles)
@@ -79,8 +79,8 @@ public static class StyleColors
             var image = styles[i].Image ?? throw new ArgumentException($"Style '{styles[i].Name}' has no image: style colours need the painting.");
             var (styleMean, styleCovariance) = ColorTransfer.ColorStatistics(image.ToTensor(), styles[i].ImageMask?.ToTensor());
             var m = styleMean.to(float64);
-            mean = mean.add(m.mul(weights[i]));
-            secondMoment = secondMoment.add(styleCovariance.add(m.unsqueeze(1).matmul(m.unsqueeze(0))).mul(weights[i]));
+            mean = mean.Plus(m.Times(weights[i]));
+            secondMoment = secondMoment.Plus(styleCovariance.Plus(m.unsqueeze(1).matmul(m.unsqueeze(0))).Times(weights[i]));
         }
 
         return (mean, secondMoment.sub(mean.unsqueeze(1).matmul(mean.unsqueeze(0))));

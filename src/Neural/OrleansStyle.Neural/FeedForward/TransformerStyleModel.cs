@@ -139,7 +139,7 @@ public sealed class TransformerStyleModel : IStyleModel
         var output = Onnx is { } onnx && TransformerOnnxNetwork.CanRun(statistics)
             ? onnx.Forward(input, condition, statistics)
             : Network.forward(input, condition, statistics);
-        return coverage is null ? output : input.add(output.sub(input).mul(coverage));
+        return coverage is null ? output : input.Plus(output.sub(input).mul(coverage));
     }
 
     /// <summary>The items' conditions stacked per sample (globals expanded to maps when any item is spatial) and their coverage (1 for unmasked items).</summary>
@@ -220,10 +220,10 @@ public sealed class TransformerStyleModel : IStyleModel
             }
         }
 
-        var maps = coverage.neg().add(1f).mul(tensor(average, [1, StyleCount, 1, 1], device: Device));
+        var maps = coverage.neg().Plus(1f).mul(tensor(average, [1, StyleCount, 1, 1], device: Device));
         for (var r = 0; r < regions.Count; r++)
         {
-            maps = maps.add(shares[r].mul(tensor(mixtures[r], [1, StyleCount, 1, 1], device: Device)));
+            maps = maps.Plus(shares[r].mul(tensor(mixtures[r], [1, StyleCount, 1, 1], device: Device)));
         }
 
         return (StyleCondition.Spatial(maps), coverage);

@@ -24,14 +24,14 @@ public static class AdaIn
         if (mask is null)
         {
             var (variance, mean) = var_mean(features, [2, 3], unbiased: false, keepdim: true);
-            return (mean.MoveToOuterDisposeScope(), variance.add(Epsilon).sqrt().MoveToOuterDisposeScope());
+            return (mean.MoveToOuterDisposeScope(), variance.Plus(Epsilon).sqrt().MoveToOuterDisposeScope());
         }
 
         var weights = ResizeMask(mask, features.shape[2], features.shape[3]);
         var total = weights.sum([2, 3], keepdim: true).AtLeast(1e-6f);
         var weightedMean = features.mul(weights).sum([2, 3], keepdim: true).div(total);
         var weightedVariance = features.sub(weightedMean).square().mul(weights).sum([2, 3], keepdim: true).div(total);
-        return (weightedMean.MoveToOuterDisposeScope(), weightedVariance.add(Epsilon).sqrt().MoveToOuterDisposeScope());
+        return (weightedMean.MoveToOuterDisposeScope(), weightedVariance.Plus(Epsilon).sqrt().MoveToOuterDisposeScope());
     }
 
     /// <summary>AdaIN with precomputed statistics; every statistic broadcasts as [N or 1, C, 1, 1].</summary>
@@ -39,7 +39,7 @@ public static class AdaIn
     {
         using var scope = NewDisposeScope();
         var scale = styleStd.div(contentStd);
-        return content.sub(contentMean).mul(scale).add_(styleMean).MoveToOuterDisposeScope();
+        return content.sub(contentMean).mul(scale).PlusInPlace(styleMean).MoveToOuterDisposeScope();
     }
 
     /// <summary>AdaIN of content features [N, C, H, W] onto the statistics of style features [N or 1, C, h, w].</summary>

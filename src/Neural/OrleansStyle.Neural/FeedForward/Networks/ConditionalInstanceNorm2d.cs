@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,13 +46,13 @@ public sealed class ConditionalInstanceNorm2d : nn.Module
         var (mean, std) = NormStatistics.Resolve(statistics, Index, () =>
         {
             var (variance, average) = var_mean(input, [2, 3], unbiased: false, keepdim: true);
-            return (average, variance.add(Epsilon).sqrt());
+            return (average, variance.Plus(Epsilon).sqrt());
         });
 
         // γ (x − μ) / σ + β folded into one scale and shift.
         var (gamma, beta) = condition.Affine(weight, bias, input.shape[2], input.shape[3]);
         var scale = gamma.div(std);
         var shift = beta.sub(mean.mul(scale));
-        return input.mul(scale).add_(shift).MoveToOuterDisposeScope();
+        return input.mul(scale).PlusInPlace(shift).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.FeedForward.Networks;
@@ -27,6 +28,6 @@ public sealed class ResidualBlock : nn.Module
         using var scope = NewDisposeScope();
         var hidden = nn.functional.relu(in1.forward(conv1.forward(input), condition, statistics));
         var residual = in2.forward(conv2.forward(hidden), condition, statistics);
-        return residual.add(input).MoveToOuterDisposeScope();
+        return residual.Plus(input).MoveToOuterDisposeScope();
     }
 }

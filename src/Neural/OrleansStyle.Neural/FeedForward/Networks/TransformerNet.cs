@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -124,8 +125,8 @@ public sealed class TransformerNet : nn.Module
         using var noGrad = no_grad();
         foreach (var norm in Norms)
         {
-            norm.Gamma.fill_(1f);
-            norm.Beta.fill_(0f);
+            norm.Gamma.FillWith(1f);
+            norm.Beta.FillWith(0f);
         }
     }
 

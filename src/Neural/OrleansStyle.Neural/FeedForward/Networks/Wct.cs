@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.FeedForward.Networks;
@@ -37,7 +38,7 @@ public static class Wct
         var weights = mask is null
             ? ones(1, x.shape[1], dtype: ScalarType.Float64, device: x.device)
             : AdaIn.ResizeMask(mask, features.shape[2], features.shape[3]).reshape(1, -1).to(ScalarType.Float64);
-        var total = weights.sum().clamp_min(1e-6);
+        var total = weights.sum().AtLeast(1e-6);
         var mean = x.mul(weights).sum(1, keepdim: true).div(total);
         var centred = x.sub(mean);
         var covariance = centred.mul(weights).matmul(centred.t()).div(total);
@@ -48,10 +49,10 @@ public static class Wct
     public static Tensor Power(Tensor covariance, double power)
     {
         using var scope = NewDisposeScope();
-        var symmetric = covariance.add(covariance.t()).div(2);
+        var symmetric = covariance.Plus(covariance.t()).DividedBy(2);
         var (values, vectors) = linalg.eigh(symmetric);
         var floor = Math.Max(values.max().item<double>() * RelativeFloor, 1e-8);
-        var scaled = values.clamp_min(floor).pow(power);
+        var scaled = values.AtLeast(floor).ToPower(power);
         return vectors.mul(scaled.unsqueeze(0)).matmul(vectors.t()).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -62,6 +63,6 @@ public static class Wct
         var (n, c, h, w) = (content.shape[0], content.shape[1], content.shape[2], content.shape[3]);
         var transform = colouring.matmul(whitening).to(content.dtype);
         var centred = content.sub(contentMean).reshape(n, c, h * w);
-        return transform.matmul(centred).reshape(n, c, h, w).add(styleMean).MoveToOuterDisposeScope();
+        return transform.matmul(centred).reshape(n, c, h, w).Plus(styleMean).MoveToOuterDisposeScope();
     }
 }

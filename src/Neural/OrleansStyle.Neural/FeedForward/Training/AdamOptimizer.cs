@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansStyle.Neural.Serialization;
+using OrleansStyle.Neural.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -92,7 +93,7 @@ internal sealed class AdamOptimizer : IDisposable
 
             entry.Mean.mul_(beta1).add_(gradient, alpha: keep1);
             entry.Variance.mul_(beta2).addcmul_(gradient, gradient, value: keep2);
-            var denominator = entry.Variance.sqrt().div_(rootCorrection2).add_(epsilon);
+            var denominator = entry.Variance.sqrt().div_(rootCorrection2).PlusInPlace(epsilon);
             entry.Parameter.addcdiv_(entry.Mean, denominator, value: stepSize);
         }
     }

@@ -451,7 +451,7 @@ public sealed class FeedForwardTrainer : IDisposable
         var content = zeros(1, device: _device);
         foreach (var (tap, weight) in Options.ContentTaps)
         {
-            content = content.add(ContentLoss.Compute(generated[tap], original[tap], ContentLoss.Scale(original[tap])).Times(weight));
+            content = content.Plus(ContentLoss.Compute(generated[tap], original[tap], ContentLoss.Scale(original[tap])).Times(weight));
         }
 
         var targets = styleOfElement.Distinct().ToDictionary(
@@ -463,13 +463,13 @@ public sealed class FeedForwardTrainer : IDisposable
             for (var i = 0; i < batch; i++)
             {
                 var element = WeightedFeatures.From(generated[tap][i..(i + 1)], null);
-                style = style.add(_styleLoss.Loss(element, targets[styleOfElement[i]][tap]).mul(weight / batch));
+                style = style.Plus(_styleLoss.Loss(element, targets[styleOfElement[i]][tap]).Times(weight / batch));
             }
         }
 
         temporal = Options.TemporalWeight > 0 ? TemporalLoss(network, input, output, condition) : zeros(1, device: _device);
         var (total, c, s, v) = Combine(content, style, TotalVariation.Compute(output));
-        return (Options.TemporalWeight > 0 ? total.add(temporal.squeeze().Times(Options.TemporalWeight)) : total, c, s, v);
+        return (Options.TemporalWeight > 0 ? total.Plus(temporal.squeeze().Times(Options.TemporalWeight)) : total, c, s, v);
     }
 
     /// <summary>
@@ -516,7 +516,7 @@ public sealed class FeedForwardTrainer : IDisposable
             {
                 using var styleTarget = _styleLoss.Target(WeightedFeatures.From(styleFeatures[styleTap][i..(i + 1)], null));
                 var element = WeightedFeatures.From(generated[styleTap][i..(i + 1)], null);
-                style = style.add(_styleLoss.Loss(element, styleTarget).mul(weight / batch));
+                style = style.Plus(_styleLoss.Loss(element, styleTarget).Times(weight / batch));
             }
         }
 
@@ -536,8 +536,8 @@ public sealed class FeedForwardTrainer : IDisposable
     private (Tensor Total, Tensor Content, Tensor Style, Tensor Variation) Combine(Tensor content, Tensor style, Tensor variation)
     {
         var total = content.Times(Options.ContentWeight)
-            .add(style.Times(Options.StyleWeight))
-            .add(variation.Times(Options.TotalVariationWeight));
+            .Plus(style.Times(Options.StyleWeight))
+            .Plus(variation.Times(Options.TotalVariationWeight));
         return (total.squeeze(), content.squeeze(), style.squeeze(), variation);
     }
 

@@ -40,7 +40,7 @@ internal static class SyntheticMotion
         var affine = nn.functional.affine_grid(tensor(theta, [batch, 2, 3], device: device), [batch, 3, height, width], align_corners: false);
         var field = nn.functional.interpolate(
             tensor(elastic, [batch, 2, 4, 4], device: device), size: [height, width], mode: InterpolationMode.Bicubic, align_corners: false);
-        var grid = affine.add(field.permute(0, 2, 3, 1));
+        var grid = affine.Plus(field.permute(0, 2, 3, 1));
         using var one = 1f.ToScalar();
         var inside = grid.abs().le(one).all(-1, keepdim: false).unsqueeze(1).to(ScalarType.Float32);
         return (grid, inside);

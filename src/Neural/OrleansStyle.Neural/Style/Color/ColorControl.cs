@@ -153,8 +153,8 @@ public static class ColorControl
             var mask = region.Mask?.ToTensor();
             var recoloured = ColorTransfer.MatchMeanCovariance(content, style, sourceMask: mask);
             var regionWeight = mask ?? ones_like(weight);
-            sum = sum.add(recoloured.mul(regionWeight));
-            weight = weight.add(regionWeight);
+            sum = sum.Plus(recoloured.mul(regionWeight));
+            weight = weight.Plus(regionWeight);
         }
 
         return sum.div(weight.AtLeast(1e-6f)).ToPlanarImage();

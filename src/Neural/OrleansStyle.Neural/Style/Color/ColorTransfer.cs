@@ -22,7 +22,7 @@ public static class ColorTransfer
         var transform = MatrixPower(referenceCovariance, 0.5).matmul(MatrixPower(sourceCovariance, -0.5)).to(float32);
 
         var pixels = source.reshape(3, -1);
-        var mapped = transform.matmul(pixels.sub(sourceMean.unsqueeze(1))).add(referenceMean.unsqueeze(1));
+        var mapped = transform.matmul(pixels.sub(sourceMean.unsqueeze(1))).Plus(referenceMean.unsqueeze(1));
         return mapped.reshape(source.shape).ClampToUnit().MoveToOuterDisposeScope();
     }
 
@@ -37,8 +37,8 @@ public static class ColorTransfer
         var referenceCount = sortedReference.shape[1];
 
         var order = pixels.argsort(1);
-        var ranks = empty_like(order).scatter_(1, order, arange(count, device: source.device).expand(3, count).contiguous());
-        var quantileIndex = ranks.to(float32).mul((referenceCount - 1) / (float)Math.Max(count - 1, 1)).round().to(int64);
+        var ranks = empty_like(order).scatter_(1, order, HeldScalars.Range(count, source.device).expand(3, count).contiguous());
+        var quantileIndex = ranks.to(float32).Times((referenceCount - 1) / (float)Math.Max(count - 1, 1)).round().to(int64);
         var matched = sortedReference.gather(1, quantileIndex);
         return matched.reshape(source.shape).MoveToOuterDisposeScope();
     }
@@ -54,7 +54,7 @@ public static class ColorTransfer
         var covariance = centred.mul(weights).matmul(centred.t()).div(total);
 
         // A little regularisation keeps flat images (a grey mask region) invertible.
-        return (mean.to(float32), covariance.add(eye(3, dtype: float64, device: image.device).Times(1e-5)));
+        return (mean.to(float32), covariance.Plus(eye(3, dtype: float64, device: image.device).Times(1e-5)));
     }
 
     internal static Tensor MatrixPower(Tensor symmetric, double power)
@@ -71,7 +71,7 @@ public static class ColorTransfer
             return pixels;
         }
 
-        var keep = mask.reshape(-1).gt(0.5f).nonzero().squeeze(1);
+        var keep = mask.reshape(-1).GreaterThan(0.5f).nonzero().squeeze(1);
         return keep.shape[0] == 0 ? pixels : pixels.index_select(1, keep);
     }
 }

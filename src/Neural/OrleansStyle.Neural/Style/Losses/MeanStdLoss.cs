@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -15,7 +16,7 @@ public sealed class MeanStdLoss : StyleLoss
         {
             ["mean"] = mean,
             ["std"] = std,
-            ["scale"] = mean.square().sum().add(std.square().sum()),
+            ["scale"] = mean.square().sum().Plus(std.square().sum()),
         });
     }
 
@@ -23,6 +24,6 @@ public sealed class MeanStdLoss : StyleLoss
     {
         var meanError = generated.Mean().sub(target["mean"]).square().sum();
         var stdError = generated.Std().sub(target["std"]).square().sum();
-        return Relative(meanError.add(stdError), target["scale"]);
+        return Relative(meanError.Plus(stdError), target["scale"]);
     }
 }

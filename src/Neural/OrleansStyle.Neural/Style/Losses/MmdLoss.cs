@@ -64,7 +64,7 @@ public sealed class MmdLoss(MmdKernel kernel, int seed = 0) : StyleLoss
         var channels = x.shape[1];
         var bandwidth = target["bandwidth"];
         var mmd = Apply(x, x, channels, bandwidth).mean()
-            .add(target["selfKernel"])
+            .Plus(target["selfKernel"])
             .sub(Apply(x, y, channels, bandwidth).mean().Times(2f));
         return Relative(mmd, target["selfKernel"]);
     }

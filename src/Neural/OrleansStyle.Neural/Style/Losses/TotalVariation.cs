@@ -1,3 +1,4 @@
+using OrleansStyle.Neural.Tensors;
 using static TorchSharp.torch;
 
 namespace OrleansStyle.Neural.Style.Losses;
@@ -9,6 +10,6 @@ public static class TotalVariation
     {
         var dx = image[.., .., .., 1..].sub(image[.., .., .., ..^1]).square().mean();
         var dy = image[.., .., 1.., ..].sub(image[.., .., ..^1, ..]).square().mean();
-        return dx.add(dy);
+        return dx.Plus(dy);
     }
 }

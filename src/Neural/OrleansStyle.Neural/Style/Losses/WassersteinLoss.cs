@@ -24,7 +24,7 @@ public sealed class WassersteinLoss : StyleLoss
             ["mean"] = mean,
             ["root"] = root,
             ["trace"] = trace,
-            ["scale"] = mean.square().sum().add(trace),
+            ["scale"] = mean.square().sum().Plus(trace),
         });
     }
 
@@ -33,11 +33,11 @@ public sealed class WassersteinLoss : StyleLoss
         var covariance = generated.Covariance();
         var root = target["root"];
         var inner = root.matmul(covariance).matmul(root);
-        inner = inner.add(inner.t()).Times(0.5f); // symmetric up to rounding; eigvalsh needs it exactly
+        inner = inner.Plus(inner.t()).Times(0.5f); // symmetric up to rounding; eigvalsh needs it exactly
         var crossTrace = linalg.eigvalsh(inner.to(float64)).AtLeast(1e-10).sqrt().sum().to(float32);
         var distance = generated.Mean().sub(target["mean"]).square().sum()
-            .add(covariance.trace())
-            .add(target["trace"])
+            .Plus(covariance.trace())
+            .Plus(target["trace"])
             .sub(crossTrace.Times(2f));
         return Relative(distance.AtLeast(0f), target["scale"]);
     }

@@ -58,7 +58,7 @@ public readonly record struct WeightedFeatures(Tensor Features, Tensor? Weights)
         var mean = Mean();
         var centred = Features.sub(mean.unsqueeze(1)).square();
         var variance = Weights is null ? centred.mean([1]) : centred.mul(Weights).sum(1).div(TotalWeight());
-        return variance.add(VarianceFloor).sqrt();
+        return variance.Plus(VarianceFloor).sqrt();
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ public readonly record struct WeightedFeatures(Tensor Features, Tensor? Weights)
         Tensor indices;
         if (Weights is null)
         {
-            indices = positions <= count ? arange(positions) : randperm(positions, generator: generator)[..count];
+            indices = positions <= count ? HeldScalars.Range(positions) : randperm(positions, generator: generator)[..count];
         }
         else
         {

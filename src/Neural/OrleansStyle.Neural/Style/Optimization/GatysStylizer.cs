@@ -1,5 +1,6 @@
 using OrleansStyle.Imaging;
 using OrleansStyle.Neural.Features;
+using OrleansStyle.Neural.FeedForward.Training;
 using OrleansStyle.Neural.Style.Color;
 using OrleansStyle.Neural.Style.Losses;
 using OrleansStyle.Neural.Tensors;
@@ -112,13 +113,14 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
 
         if (settings.Optimizer == OptimizerKind.Adam)
         {
-            using var adam = optim.Adam([image], lr: settings.LearningRate);
+            // Ours, not optim.Adam: TorchSharp's passes its betas and step size as temporary Scalars (HeldScalars says why).
+            using var adam = new AdamOptimizer([("image", image, 0)], settings.LearningRate);
             for (var i = 0; i < iterations; i++)
             {
                 using var step = NewDisposeScope();
-                adam.zero_grad();
+                adam.ZeroGrad();
                 Closure();
-                adam.step();
+                adam.Step();
                 ClampPixels(image);
             }
         }
@@ -191,7 +193,7 @@ public sealed class GatysStylizer(FeatureNetwork network, Device? device = null)
     private static Tensor WarmStart((Tensor Previous, Tensor Trust, float Weight) prior, Tensor initial, int width, int height)
     {
         var trust = Resize(prior.Trust, width, height);
-        return initial.add(Resize(prior.Previous, width, height).sub(initial).mul(trust));
+        return initial.Plus(Resize(prior.Previous, width, height).sub(initial).mul(trust));
     }
 
     private static Tensor Initial(Tensor content, PreparedColors prepared, OptimizationSettings settings) => settings.Init switch

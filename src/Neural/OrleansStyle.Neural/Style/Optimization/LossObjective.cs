@@ -40,22 +40,22 @@ internal sealed class LossObjective(FeatureNetwork network, StyleLoss styleLoss)
         var content = zeros(1, device: image.device).squeeze();
         foreach (var (tap, weight, target, scale) in _content)
         {
-            content = content.add(ContentLoss.Compute(features[tap], target, scale).Times(weight));
+            content = content.Plus(ContentLoss.Compute(features[tap], target, scale).Times(weight));
         }
 
         var style = zeros(1, device: image.device).squeeze();
         foreach (var (region, tap, weight, target) in _style)
         {
             var generated = WeightedFeatures.From(features[tap], _regionMasks[region]);
-            style = style.add(styleLoss.Loss(generated, target).Times(weight));
+            style = style.Plus(styleLoss.Loss(generated, target).Times(weight));
         }
 
         var total = content.Times(settings.ContentWeight)
-            .add(style.Times(settings.StyleWeight))
-            .add(TotalVariation.Compute(image).Times(settings.TotalVariationWeight));
+            .Plus(style.Times(settings.StyleWeight))
+            .Plus(TotalVariation.Compute(image).Times(settings.TotalVariationWeight));
         if (_temporal is { Weight: > 0 } temporal)
         {
-            total = total.add(TemporalLoss.Compute(image, temporal.Previous, temporal.Trust).Times(temporal.Weight));
+            total = total.Plus(TemporalLoss.Compute(image, temporal.Previous, temporal.Trust).Times(temporal.Weight));
         }
 
         return (total, content, style);
