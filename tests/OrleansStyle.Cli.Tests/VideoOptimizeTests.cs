@@ -47,7 +47,6 @@ public sealed class VideoOptimizeTests : IDisposable
     [InlineData("--method optimize --temporal warm --temporal-weight 100", "--temporal-weight 100 needs --temporal ruder")]
     [InlineData("--method optimize --temporal-weight -1", "needs --temporal ruder and a positive number")]
     [InlineData("--method optimize --iterations 0", "--iterations 0 is out of range")]
-    [InlineData("--method optimize --gateway http://localhost:1", "leave out --gateway")]
     [InlineData("--model models/multi4.safetensors --temporal ruder", "--temporal ruder ties optimised frames together")]
     [InlineData("--model models/multi4.safetensors --iterations 50", "--iterations and --temporal-weight apply to --method optimize only")]
     public async Task Options_of_the_other_method_are_refused_with_one_line_and_exit_code_2(string options, string message)

@@ -3,7 +3,9 @@ using Google.Rpc;
 using Grpc.Core;
 using OrleansStyle.Cli;
 using OrleansStyle.Gateway.V1;
+using OrleansStyle.Gateway.Video;
 using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Quality;
 using OrleansStyle.Tests.Shared;
 
 namespace OrleansStyle.Gateway.Tests;
@@ -131,6 +133,74 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
             Assert.Equal(field, Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
         }
 
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
+    }
+
+    [Fact]
+    public async Task Video_with_gateway_optimises_every_frame_towards_an_uploaded_painting()
+    {
+        var clip = await TestClips.PanAsync(_folder, 48, 32);
+        var output = Path.Combine(_folder, "optimised.mp4");
+
+        var exit = await CliApp.Build().Parse(
+            ["video", clip, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "--method", "optimize",
+             "--style", SampleImages.Style("starry_night"), "--iterations", "4", "--duration", "0.5", "-o", output]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        var result = await TestClips.ProbeAsync(output);
+        Assert.Equal((6L, 48, 32, "aac"), (result.Frames, result.Width, result.Height, result.AudioCodec));
+        var content = await TestClips.FirstFrameAsync(clip, _folder, "content");
+        var painted = await TestClips.FirstFrameAsync(output, _folder, "painted");
+        var psnr = StylisationQuality.Psnr(content, painted);
+        Assert.True(psnr < 25, $"the first frame is {psnr:F1} dB from the content: not optimised towards the painting");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
+    }
+
+    [Theory]
+    [InlineData("optimize-with-model", "model")]
+    [InlineData("optimize-blend", "temporal")]
+    [InlineData("optimize-two-regions", "regions")]
+    [InlineData("optimize-zero-weight", "temporal_weight")]
+    [InlineData("optimize-iterations", "iterations")]
+    [InlineData("model-ruder", "temporal")]
+    [InlineData("model-iterations", "iterations")]
+    public async Task Options_of_the_other_method_are_refused_before_the_upload(string kind, string field)
+    {
+        var header = Header();
+        if (kind.StartsWith("optimize", StringComparison.Ordinal))
+        {
+            header.Method = RenderMethod.Optimize;
+            header.Model = kind == "optimize-with-model" ? GatewayFixtures.Multi : "";
+        }
+
+        switch (kind)
+        {
+            case "optimize-blend":
+                header.Temporal = VideoTemporal.Blend;
+                break;
+            case "optimize-two-regions":
+                header.Regions.Add(header.Regions[0].Clone());
+                break;
+            case "optimize-zero-weight":
+                header.TemporalWeight = 0;
+                break;
+            case "optimize-iterations":
+                header.Iterations = VideoPlanner.MaxIterations + 1;
+                break;
+            case "model-ruder":
+                header.Temporal = VideoTemporal.Ruder;
+                break;
+            case "model-iterations":
+                header.Iterations = 50;
+                break;
+        }
+
+        using var call = server.Video.Render(GatewayServer.Key);
+        await call.RequestStream.WriteAsync(new VideoRequest { Header = header });
+        var failure = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
+        Assert.Equal(field, Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
     }
 

@@ -36,6 +36,15 @@ internal static class TestClips
             audio?["codec_name"], audio is null ? 0 : double.Parse(audio["duration"], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The clip's first frame, decoded by ffmpeg to a PNG in <paramref name="folder"/>.</summary>
+    public static async Task<OrleansStyle.Imaging.PlanarImage> FirstFrameAsync(string clip, string folder, string name)
+    {
+        var png = Path.Combine(folder, name + "-frame0.png");
+        await RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", clip, "-frames:v", "1", png);
+        using var image = new OrleansStyle.Imaging.SafeImageReader().ReadRgb(png);
+        return OrleansStyle.Imaging.PlanarImageConversions.ToPlanar(image);
+    }
+
     /// <summary>Runs a tool to its end and returns its output; a failure fails the test with its error text.</summary>
     public static async Task<string> RunAsync(string tool, params string[] arguments)
     {

@@ -88,15 +88,26 @@ internal static class VideoCommand
         {
             var optimize = parse.GetValue(method) == "optimize";
             var temporalMode = parse.GetValue(temporal) ?? (optimize ? "ruder" : "blend");
-            CheckMethodOptions(optimize, temporalMode, parse.GetValue(iterations), parse.GetValue(temporalWeight), parse.GetValue(gateway) is not null);
+            CheckMethodOptions(optimize, temporalMode, parse.GetValue(iterations), parse.GetValue(temporalWeight));
+            if (optimize)
+            {
+                foreach (var (present, name) in new[] { (parse.GetValue(model) is not null, "--model"), (parse.GetValue(alpha) is not null, "--alpha"), (parse.GetValue(statistics) is not null, "--statistics"), ((parse.GetValue(regions) ?? []).Length > 0, "--region") })
+                {
+                    if (present)
+                    {
+                        throw new ArgumentException($"{name} does not apply to --method optimize, which optimises every frame towards the paintings of --style.");
+                    }
+                }
+            }
+
             if (parse.GetValue(gateway) is { } gatewayUrl)
             {
-                var adain = (parse.GetValue(method) ?? "model") == "adain";
                 return await Gateway.GatewayCallErrors.Guard(() => Gateway.GatewayVideo.RunAsync(
                     new Gateway.GatewayVideoArgs(
-                        gatewayUrl, parse.GetValue(apiKey), parse.GetValue(input), parse.GetValue(output)!, parse.GetValue(model) ?? "", parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], adain,
+                        gatewayUrl, parse.GetValue(apiKey), parse.GetValue(input), parse.GetValue(output)!, parse.GetValue(model) ?? "", parse.GetValue(styles) ?? [], parse.GetValue(regions) ?? [], parse.GetValue(method) ?? "model",
                         parse.GetValue(alpha), parse.GetValue(size), parse.GetValue(color), parse.GetValue(start), parse.GetValue(duration),
-                        parse.GetValue(statistics) == "frame", parse.GetValue(jobId), parse.GetValue(detach), parse.GetValue(attach)),
+                        parse.GetValue(statistics) == "frame", parse.GetValue(jobId), parse.GetValue(detach), parse.GetValue(attach),
+                        temporalMode, parse.GetValue(iterations), parse.GetValue(temporalWeight)),
                     cancellationToken));
             }
 
@@ -108,17 +119,7 @@ internal static class VideoCommand
             // Everything the user can get wrong is checked before a frame is decoded.
             FeedForwardRender? renderer = null;
             string? modelPath = null;
-            if (optimize)
-            {
-                foreach (var (present, name) in new[] { (parse.GetValue(model) is not null, "--model"), (parse.GetValue(alpha) is not null, "--alpha"), (parse.GetValue(statistics) is not null, "--statistics"), ((parse.GetValue(regions) ?? []).Length > 0, "--region") })
-                {
-                    if (present)
-                    {
-                        throw new ArgumentException($"{name} does not apply to --method optimize, which optimises every frame towards the paintings of --style.");
-                    }
-                }
-            }
-            else
+            if (!optimize)
             {
                 modelPath = parse.GetValue(model) ?? throw new ArgumentException("Give the model: --model models/multi4.safetensors (or an AdaIN model with --method adain, or --method optimize with paintings).");
                 renderer = new FeedForwardRender(modelPath);
@@ -207,7 +208,7 @@ internal static class VideoCommand
 
             AnsiConsole.MarkupLine(
                 $"Wrote [green]{Markup.Escape(outputPath)}[/]: {status.FramesDone} frames of {width}×{height} at {info.FrameRate.PerSecond:0.###} fps" +
-                $"{(info.HasAudio && format != VideoOutputFormat.PngFrames ? " with the source's audio" : "")} in {clock.Elapsed.TotalSeconds:F1} s ({status.FramesRendered / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F1} frames/s)" +
+                $"{(info.HasAudio && format != VideoOutputFormat.PngFrames ? " with the source's audio" : "")} in {clock.Elapsed.TotalSeconds:F1} s ({FrameRateText.Format(status.FramesRendered / Math.Max(clock.Elapsed.TotalSeconds, 1e-3))})" +
                 $"; {status.FramesRendered} rendered, {status.FramesResumed} resumed from job {Markup.Escape(jobIdText)}.");
             return 0;
         }));
@@ -216,13 +217,8 @@ internal static class VideoCommand
     }
 
     /// <summary>Options that belong to one method only, refused before anything is read.</summary>
-    private static void CheckMethodOptions(bool optimize, string temporal, int? iterations, float? temporalWeight, bool gateway)
+    private static void CheckMethodOptions(bool optimize, string temporal, int? iterations, float? temporalWeight)
     {
-        if (optimize && gateway)
-        {
-            throw new ArgumentException("--method optimize runs on the embedded farm only for now: leave out --gateway.");
-        }
-
         if (optimize && temporal == "blend")
         {
             throw new ArgumentException("--temporal blend is for models; with --method optimize use ruder (warm start and temporal loss), warm or off.");
@@ -268,7 +264,7 @@ internal static class VideoCommand
     {
         var rate = framesPerSecond ?? done / Math.Max(elapsed.TotalSeconds, 1e-3);
         var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : (TimeSpan?)null;
-        return $"frames {done}/{total}  {rate:F1} frames/s  ETA {(eta is { } e ? e.ToString(@"hh\:mm\:ss") : "--:--:--")}";
+        return $"frames {done}/{total}  {FrameRateText.Format(rate)}  ETA {(eta is { } e ? e.ToString(@"hh\:mm\:ss") : "--:--:--")}";
     }
 
     private static ColorControlMode ToFarm(ColorMode color) => color switch

@@ -86,7 +86,16 @@ internal static class GatewayVideo
         var header = new VideoHeader
         {
             JobId = args.JobId ?? "",
-            Model = Path.GetFileNameWithoutExtension(args.Model), // the gateway knows models by registry name
+            Model = args.Optimize ? "" : Path.GetFileNameWithoutExtension(args.Model), // the gateway knows models by registry name
+            Method = args.Optimize ? RenderMethod.Optimize : RenderMethod.FeedForward,
+            Iterations = args.Iterations ?? 0,
+            Temporal = args.Temporal switch
+            {
+                "ruder" => VideoTemporal.Ruder,
+                "warm" => VideoTemporal.Warm,
+                "off" => VideoTemporal.Off,
+                _ => VideoTemporal.Blend,
+            },
             MaxSide = args.MaxSide,
             Color = args.Color switch
             {
@@ -97,8 +106,13 @@ internal static class GatewayVideo
             },
             OutputFormat = format,
             DetachOnDisconnect = args.Detach,
-            Statistics = args.FrameStatistics ? VideoStatistics.Frame : VideoStatistics.Clip,
+            Statistics = args.Optimize ? VideoStatistics.Unspecified : args.FrameStatistics ? VideoStatistics.Frame : VideoStatistics.Clip,
         };
+        if (args.TemporalWeight is { } temporalWeight)
+        {
+            header.TemporalWeight = temporalWeight;
+        }
+
         if (args.Alpha is { } alpha)
         {
             header.Alpha = alpha;
@@ -116,7 +130,7 @@ internal static class GatewayVideo
 
         if (args.Styles.Count == 0 && args.Regions.Count == 0)
         {
-            throw new ArgumentException("Give a style: --style NAME[=W] of the model, or --style PATH (a painting, or a style of the gateway's library) with --method adain.");
+            throw new ArgumentException("Give a style: --style NAME[=W] of the model, or --style PATH (a painting, or a style of the gateway's library) with --method adain or optimize.");
         }
 
         if (args.Styles.Count > 0 && args.Regions.Count > 0)
@@ -128,7 +142,7 @@ internal static class GatewayVideo
         void AddStyle(OrleansStyle.Gateway.V1.Region region, string spec)
         {
             var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
-            if (!args.AdaIn || (!File.Exists(nameOrPath) && ModelNames.IsValid(nameOrPath)))
+            if (!args.TakesStyleImages || (!File.Exists(nameOrPath) && ModelNames.IsValid(nameOrPath)))
             {
                 region.Styles.Add(new V1Style { Name = Path.GetFileNameWithoutExtension(nameOrPath), Weight = weight });
                 return;
@@ -211,7 +225,7 @@ internal static class GatewayVideo
                                 var p = item.Progress;
                                 task.MaxValue = Math.Max(1, Math.Max(p.FramesTotal, p.FramesDone));
                                 task.Value = p.FramesDone;
-                                task.Description = $"frames {p.FramesDone}/{p.FramesTotal}  {p.FramesPerSecond:F1} frames/s  ETA {(p.Eta is { } eta ? eta.ToTimeSpan().ToString(@"hh\:mm\:ss") : "--:--:--")}";
+                                task.Description = $"frames {p.FramesDone}/{p.FramesTotal}  {FrameRateText.Format(p.FramesPerSecond)}  ETA {(p.Eta is { } eta ? eta.ToTimeSpan().ToString(@"hh\:mm\:ss") : "--:--:--")}";
                                 break;
                             case VideoEvent.EventOneofCase.Result:
                                 item.Result.Data.WriteTo(file);

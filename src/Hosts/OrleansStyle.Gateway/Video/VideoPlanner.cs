@@ -3,15 +3,18 @@ using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Client;
 using OrleansStyle.Farm.Jobs;
 using OrleansStyle.Farm.Pixels;
+using OrleansStyle.Farm.Video;
 using OrleansStyle.Gateway.Catalog;
 using OrleansStyle.Gateway.Errors;
 using OrleansStyle.Gateway.Options;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.V1;
 using OrleansStyle.Imaging;
+using OrleansStyle.Imaging.Temporal;
 using OrleansStyle.Imaging.Video;
 using OrleansStyle.Neural.FeedForward;
 using FarmStyleWeight = OrleansStyle.Farm.Jobs.StyleWeight;
+using RenderMethod = OrleansStyle.Gateway.V1.RenderMethod;
 
 namespace OrleansStyle.Gateway.Video;
 
@@ -23,6 +26,9 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
 {
     public const int MinPreviewSide = 16;
     public const int MaxPreviewSide = 512;
+
+    /// <summary>The most optimisation iterations per frame a header may ask for.</summary>
+    public const int MaxIterations = 10_000;
 
     private readonly GatewayOptions _options = options.Value;
     private readonly SafeImageReader _reader = new(new ImageLimits { MaxPixels = options.Value.MaxPixels, MaxBytes = options.Value.MaxUploadBytes });
@@ -82,14 +88,27 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
             throw GatewayErrors.NotFound($"The clip library has no clip '{header.LibraryClip}'; it has: {string.Join(", ", clips.Names())}.", "CLIP_NOT_FOUND");
         }
 
+        var optimize = header.Method == RenderMethod.Optimize;
         StyleModelInfo? model = null;
-        if (header.Model.Length == 0)
+        if (header.Method is not (RenderMethod.Unspecified or RenderMethod.FeedForward or RenderMethod.Optimize))
         {
-            problems.Add(("model", "name a feed-forward model of the registry (Models.ListModels)."));
+            problems.Add(("method", $"unknown method {header.Method}: use FEED_FORWARD (a model) or OPTIMIZE (the paintings of the region)."));
+        }
+        else if (optimize)
+        {
+            CheckOptimization(header, problems);
         }
         else
         {
-            model = catalog.Describe(header.Model).Info; // ModelNotFoundException → NOT_FOUND
+            CheckModelTemporal(header, problems);
+            if (header.Model.Length == 0)
+            {
+                problems.Add(("model", "name a feed-forward model of the registry (Models.ListModels), or set method OPTIMIZE to optimise towards the paintings you send."));
+            }
+            else
+            {
+                model = catalog.Describe(header.Model).Info; // ModelNotFoundException → NOT_FOUND
+            }
         }
 
         if (header.HasAlpha && model is { Kind: not StyleModelKind.AdaIn })
@@ -102,7 +121,7 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
         }
 
         HeaderRules.CheckRegions(header.Regions, model, header.Model, problems);
-        for (var r = 0; r < header.Regions.Count; r++)
+        for (var r = 0; r < (optimize ? 0 : header.Regions.Count); r++) // OPTIMIZE takes one region without a mask (above)
         {
             if (header.Regions[r].Mask.Length > 0)
             {
@@ -117,6 +136,77 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
         if (problems.Count > 0)
         {
             throw GatewayErrors.InvalidArguments(problems, "INVALID_HEADER");
+        }
+    }
+
+    /// <summary>OPTIMIZE: paintings of one region, no model or model-only options, and a temporal mode that ties optimised frames.</summary>
+    private static void CheckOptimization(VideoHeader header, List<(string Field, string Problem)> problems)
+    {
+        if (header.Model.Length > 0)
+        {
+            problems.Add(("model", "OPTIMIZE needs no model: leave model empty and send the paintings as the region's styles."));
+        }
+
+        if (header.HasAlpha)
+        {
+            problems.Add(("alpha", "alpha applies to AdaIN models, not to OPTIMIZE."));
+        }
+
+        if (header.Statistics != VideoStatistics.Unspecified)
+        {
+            problems.Add(("statistics", "OPTIMIZE has no normalisation statistics to freeze: leave statistics unset."));
+        }
+
+        if (header.Regions.Count != 1 || header.Regions[0].Mask.Length > 0 || !header.Regions[0].MaskImage.IsEmpty)
+        {
+            problems.Add(("regions", "OPTIMIZE takes one region without a mask: its styles are the paintings every frame is optimised towards."));
+        }
+
+        if (header.Temporal == VideoTemporal.Blend)
+        {
+            problems.Add(("temporal", "BLEND is for models; with OPTIMIZE use RUDER (warm start and temporal loss), WARM or OFF."));
+        }
+        else if (header.Temporal is not (VideoTemporal.Unspecified or VideoTemporal.Ruder or VideoTemporal.Warm or VideoTemporal.Off))
+        {
+            problems.Add(("temporal", $"unknown temporal mode {header.Temporal}: use RUDER, WARM or OFF."));
+        }
+
+        if (header.Iterations is < 0 or > MaxIterations)
+        {
+            problems.Add(("iterations", $"{header.Iterations}: use 1–{MaxIterations} iterations per frame, or 0 for the farm's default ({VideoJobSpec.DefaultOptimizationIterations})."));
+        }
+
+        if (header.HasTemporalWeight && (header.Temporal is not (VideoTemporal.Unspecified or VideoTemporal.Ruder) || !float.IsFinite(header.TemporalWeight) || header.TemporalWeight <= 0))
+        {
+            problems.Add(("temporal_weight", $"{header.TemporalWeight}: the temporal loss's weight needs temporal RUDER and a positive number."));
+        }
+
+        if (header.Temporal != VideoTemporal.Off && header.Color is not (ColorMode.Unspecified or ColorMode.Style or ColorMode.LuminanceOnly))
+        {
+            problems.Add(("color", $"{header.Color} puts the content's chroma back after each frame, which the next frame's temporal term cannot match: use STYLE or LUMINANCE_ONLY, or temporal OFF."));
+        }
+    }
+
+    /// <summary>A model's frames are blended or independent; the optimisation-only options are refused.</summary>
+    private static void CheckModelTemporal(VideoHeader header, List<(string Field, string Problem)> problems)
+    {
+        if (header.Temporal is VideoTemporal.Ruder or VideoTemporal.Warm)
+        {
+            problems.Add(("temporal", $"{header.Temporal} ties optimised frames together: set method OPTIMIZE, or use BLEND or OFF with a model."));
+        }
+        else if (header.Temporal is not (VideoTemporal.Unspecified or VideoTemporal.Blend or VideoTemporal.Off))
+        {
+            problems.Add(("temporal", $"unknown temporal mode {header.Temporal}: use BLEND or OFF."));
+        }
+
+        if (header.Iterations != 0)
+        {
+            problems.Add(("iterations", "iterations apply to method OPTIMIZE only."));
+        }
+
+        if (header.HasTemporalWeight)
+        {
+            problems.Add(("temporal_weight", "the temporal loss's weight applies to method OPTIMIZE only."));
         }
     }
 
@@ -161,7 +251,8 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
             throw GatewayErrors.InvalidArgument("clip", shape.Replace("the picture", "the frame", StringComparison.Ordinal), "VIDEO_REJECTED");
         }
 
-        var model = catalog.Describe(header.Model).Info;
+        var optimize = header.Method == RenderMethod.Optimize;
+        var model = optimize ? null : catalog.Describe(header.Model).Info;
         var regions = ImmutableArray.CreateBuilder<RegionSpec>(header.Regions.Count);
         for (var r = 0; r < header.Regions.Count; r++)
         {
@@ -171,7 +262,7 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
             {
                 var style = region.Styles[s];
                 var weight = style.HasWeight ? style.Weight : 1f;
-                if (model.Kind != StyleModelKind.AdaIn)
+                if (model is { Kind: not StyleModelKind.AdaIn })
                 {
                     weights.Add(FarmStyleWeight.Trained(style.Name, weight));
                     continue;
@@ -180,19 +271,35 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
                 var field = $"regions[{r}].styles[{s}]";
                 var bytes = upload.Style(style.Name) ?? (styles.Find(style.Name) is not null
                     ? await styles.ReadAsync(style.Name, cancellationToken)
-                    : throw GatewayErrors.InvalidArgument(field, $"AdaIN takes style images: send the image as STYLE chunks named '{style.Name}', or name a style of the library (Styles.ListStyles)."));
+                    : throw GatewayErrors.InvalidArgument(field, $"{(optimize ? "OPTIMIZE" : "AdaIN")} takes style images: send the image as STYLE chunks named '{style.Name}', or name a style of the library (Styles.ListStyles)."));
                 var image = ImageDecoding.ReadRgb(_reader, bytes, field);
-                weights.Add(FarmStyleWeight.FromImage(style.Name, Math.Max(image.Width, image.Height) > RenderPlanner.MaxStyleSide ? image.Thumbnail(RenderPlanner.MaxStyleSide) : image, weight));
+                // Optimisation uses a painting at the frame's size (it rides with every frame); AdaIN at most at MaxStyleSide.
+                var longSide = optimize ? Math.Min(Math.Max(width, height), RenderPlanner.MaxStyleSide) : RenderPlanner.MaxStyleSide;
+                weights.Add(FarmStyleWeight.FromImage(style.Name, Math.Max(image.Width, image.Height) > longSide ? image.Thumbnail(longSide) : image, weight));
             }
 
             // A static mask for every frame; masks by name are refused by Validate, so nothing is looked up.
             regions.Add(new RegionSpec(weights.MoveToImmutable(), HeaderRules.Mask(_reader, region, r, _ => null, width, height)));
         }
 
-        var request = new FarmVideoRequest(jobId, clip, info, segment, width, height, header.Model, regions.MoveToImmutable())
+        var temporal = header.Temporal switch
+        {
+            VideoTemporal.Unspecified => optimize ? VideoTemporal.Ruder : VideoTemporal.Blend,
+            var chosen => chosen,
+        };
+        var request = new FarmVideoRequest(jobId, clip, info, segment, width, height, optimize ? "optimize" : header.Model, regions.MoveToImmutable())
         {
             Options = new RenderOptions
             {
+                Method = optimize ? Farm.Jobs.RenderMethod.Optimize : Farm.Jobs.RenderMethod.FeedForward,
+                CoarseIterations = header.Iterations,
+                Temporal = temporal switch
+                {
+                    VideoTemporal.Ruder => VideoTemporalMode.WarmStartAndLoss,
+                    VideoTemporal.Warm => VideoTemporalMode.WarmStart,
+                    _ => VideoTemporalMode.Independent,
+                },
+                TemporalWeight = header.HasTemporalWeight ? header.TemporalWeight : 0,
                 Alpha = header.HasAlpha ? header.Alpha : 1f,
                 Color = header.Color switch
                 {
@@ -203,7 +310,8 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
                 StyleSize = header.StyleSize,
                 KeepDecoderColors = header.KeepDecoderColors,
             },
-            FreezeStatistics = header.Statistics != VideoStatistics.Frame,
+            FreezeStatistics = !optimize && header.Statistics != VideoStatistics.Frame,
+            Temporal = temporal == VideoTemporal.Blend ? TemporalBlendOptions.Default : null,
             Caller = caller,
         };
         return (request, header.OutputFormat == VideoFormat.Webm ? "video/webm" : "video/mp4");
