@@ -28,81 +28,33 @@ public static class HeldScalars
     /// <summary>In place: <c>tensor += addend</c>, with a Scalar the caller holds.</summary>
     public static Tensor PlusInPlace(this Tensor tensor, Scalar addend) => tensor.add_(addend, One);
 
-    public static Tensor Plus(this Tensor tensor, float addend)
-    {
-        using var scalar = addend.ToScalar();
-        return tensor.add(scalar, One);
-    }
+    public static Tensor Plus(this Tensor tensor, float addend) => Held(addend.ToScalar(), s => tensor.add(s, One));
 
-    public static Tensor Times(this Tensor tensor, float factor)
-    {
-        using var scalar = factor.ToScalar();
-        return tensor.mul(scalar);
-    }
+    public static Tensor Times(this Tensor tensor, float factor) => Held(factor.ToScalar(), tensor.mul);
 
-    public static Tensor Times(this Tensor tensor, double factor)
-    {
-        using var scalar = factor.ToScalar();
-        return tensor.mul(scalar);
-    }
+    public static Tensor Times(this Tensor tensor, double factor) => Held(factor.ToScalar(), tensor.mul);
 
-    public static Tensor DividedBy(this Tensor tensor, long divisor)
-    {
-        using var scalar = divisor.ToScalar();
-        return tensor.div(scalar);
-    }
+    public static Tensor DividedBy(this Tensor tensor, long divisor) => Held(divisor.ToScalar(), s => tensor.div(s));
 
-    public static Tensor ToPower(this Tensor tensor, double exponent)
-    {
-        using var scalar = exponent.ToScalar();
-        return tensor.pow(scalar);
-    }
+    public static Tensor ToPower(this Tensor tensor, double exponent) => Held(exponent.ToScalar(), tensor.pow);
 
-    public static Tensor AtLeast(this Tensor tensor, float minimum)
-    {
-        using var scalar = minimum.ToScalar();
-        return tensor.clamp_min(scalar);
-    }
+    public static Tensor AtLeast(this Tensor tensor, float minimum) => Held(minimum.ToScalar(), tensor.clamp_min);
 
-    public static Tensor AtLeast(this Tensor tensor, double minimum)
-    {
-        using var scalar = minimum.ToScalar();
-        return tensor.clamp_min(scalar);
-    }
+    public static Tensor AtLeast(this Tensor tensor, double minimum) => Held(minimum.ToScalar(), tensor.clamp_min);
 
-    public static Tensor AtMost(this Tensor tensor, float maximum)
-    {
-        using var scalar = maximum.ToScalar();
-        return tensor.clamp_max(scalar);
-    }
+    public static Tensor AtMost(this Tensor tensor, float maximum) => Held(maximum.ToScalar(), tensor.clamp_max);
 
     /// <summary>A boolean mask of the elements greater than <paramref name="threshold"/>.</summary>
-    public static Tensor GreaterThan(this Tensor tensor, float threshold)
-    {
-        using var scalar = threshold.ToScalar();
-        return tensor.gt(scalar);
-    }
+    public static Tensor GreaterThan(this Tensor tensor, float threshold) => Held(threshold.ToScalar(), tensor.gt);
 
     /// <summary>A boolean mask of the elements equal to <paramref name="value"/>.</summary>
-    public static Tensor EqualTo(this Tensor tensor, float value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.eq(scalar);
-    }
+    public static Tensor EqualTo(this Tensor tensor, float value) => Held(value.ToScalar(), tensor.eq);
 
     /// <summary>In place: every element set to <paramref name="value"/>.</summary>
-    public static Tensor FillWith(this Tensor tensor, float value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.fill_(scalar);
-    }
+    public static Tensor FillWith(this Tensor tensor, float value) => Held(value.ToScalar(), tensor.fill_);
 
     /// <summary>0, 1, …, <paramref name="count"/> − 1 as int64.</summary>
-    public static Tensor Range(long count, Device? device = null)
-    {
-        using var stop = count.ToScalar();
-        return arange(stop, device: device);
-    }
+    public static Tensor Range(long count, Device? device = null) => Held(count.ToScalar(), stop => arange(stop, device: device));
 
     /// <summary>Clamped to [0, 1], the range of image tensors.</summary>
     public static Tensor ClampToUnit(this Tensor tensor)
@@ -118,5 +70,14 @@ public static class HeldScalars
         using var zero = 0f.ToScalar();
         using var one = 1f.ToScalar();
         return tensor.clamp_(zero, one);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> with <paramref name="scalar"/> and disposes it after: alive for the whole native call.</summary>
+    private static Tensor Held(Scalar scalar, Func<Scalar, Tensor> operation)
+    {
+        using (scalar)
+        {
+            return operation(scalar);
+        }
     }
 }
