@@ -128,6 +128,31 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
     }
 
     [Fact]
+    public async Task ListClips_describes_the_library_clips_that_ffprobe_reads_and_leaves_out_the_rest()
+    {
+        var library = Directory.CreateDirectory(Path.Combine(server.VideoDirectory, "clips")).FullName;
+        var name = $"pan-{Guid.NewGuid():N}";
+        var junk = $"junk-{Guid.NewGuid():N}";
+        File.Copy(await TestClips.PanAsync(_folder, 96, 64), Path.Combine(library, name + ".mp4"));
+        await File.WriteAllTextAsync(Path.Combine(library, junk + ".mp4"), "not a video\n");
+        try
+        {
+            var clips = (await server.Video.ListClipsAsync(new ListClipsRequest(), GatewayServer.Key)).Clips;
+
+            var clip = Assert.Single(clips, c => c.Name == name);
+            Assert.Equal((96, 64, "12/1", 24L, "h264", true), (clip.Width, clip.Height, clip.FrameRate, clip.Frames, clip.Codec, clip.HasAudio));
+            Assert.Equal(2.0, clip.Duration.ToTimeSpan().TotalSeconds, 0.1);
+            Assert.Equal(new FileInfo(Path.Combine(library, name + ".mp4")).Length, clip.FileBytes);
+            Assert.DoesNotContain(clips, c => c.Name == junk);
+        }
+        finally
+        {
+            File.Delete(Path.Combine(library, name + ".mp4"));
+            File.Delete(Path.Combine(library, junk + ".mp4"));
+        }
+    }
+
+    [Fact]
     public async Task Video_with_gateway_optimises_every_frame_towards_an_uploaded_painting()
     {
         var clip = await TestClips.PanAsync(_folder, 48, 32);

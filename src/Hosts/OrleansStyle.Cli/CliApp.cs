@@ -15,6 +15,7 @@ public static class CliApp
         ServeCommand.Create(),
         ModelsCommand.Create(),
         StylesCommand.Create(),
+        ClipsCommand.Create(),
         JobsCommand.Create(),
     };
 }

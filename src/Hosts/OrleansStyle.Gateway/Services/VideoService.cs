@@ -22,12 +22,21 @@ namespace OrleansStyle.Gateway.Services;
 /// </summary>
 public sealed class VideoService(
     VideoPlanner planner,
+    ClipLibrary clips,
     GatewayVideoJobs jobs,
     CallerJobLimiter limiter,
     GatewayDrain drain,
     IOptions<GatewayOptions> options) : V1.Video.VideoBase
 {
     private readonly GatewayOptions _options = options.Value;
+
+    public override async Task<ListClipsResponse> ListClips(ListClipsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = new ListClipsResponse();
+        response.Clips.AddRange((await clips.DescribeAsync(context.CancellationToken)).Select(c => VideoWire.Clip(c.Name, c.Info, c.Bytes)));
+        return response;
+    }
 
     public override async Task Render(IAsyncStreamReader<VideoRequest> requestStream, IServerStreamWriter<VideoEvent> responseStream, ServerCallContext context)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansStyle.Farm.Models;
 using OrleansStyle.Gateway.Options;
+using OrleansStyle.Imaging.Video;
 
 namespace OrleansStyle.Gateway.Video;
 
@@ -18,6 +19,26 @@ public sealed class ClipLibrary(IOptions<GatewayOptions> options)
     public string? Find(string name) => ModelNames.IsValid(name)
         ? Extensions.Select(e => Path.Combine(_directory, name + e)).FirstOrDefault(File.Exists)
         : null;
+
+    /// <summary>Every clip ffprobe reads as a video, with what it says of it; files it cannot read are left out.</summary>
+    public async Task<IReadOnlyList<(string Name, VideoInfo Info, long Bytes)>> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var clips = new List<(string, VideoInfo, long)>();
+        foreach (var name in Names())
+        {
+            var path = Find(name)!;
+            try
+            {
+                clips.Add((name, await VideoProbe.ProbeAsync(path, cancellationToken: cancellationToken), new FileInfo(path).Length));
+            }
+            catch (VideoRejectedException)
+            {
+                // A file an operator dropped in that is not a usable clip is left out rather than failing the listing.
+            }
+        }
+
+        return clips;
+    }
 
     public IReadOnlyList<string> Names() => Directory.Exists(_directory)
         ? [.. Directory.EnumerateFiles(_directory).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)]

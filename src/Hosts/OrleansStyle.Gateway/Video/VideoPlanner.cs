@@ -85,7 +85,7 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
 
         if (header.LibraryClip.Length > 0 && clips.Find(header.LibraryClip) is null)
         {
-            throw GatewayErrors.NotFound($"The clip library has no clip '{header.LibraryClip}'; it has: {string.Join(", ", clips.Names())}.", "CLIP_NOT_FOUND");
+            throw GatewayErrors.NotFound($"The clip library has no clip '{header.LibraryClip}'; it has: {string.Join(", ", clips.Names())} (Video.ListClips).", "CLIP_NOT_FOUND");
         }
 
         var optimize = header.Method == RenderMethod.Optimize;

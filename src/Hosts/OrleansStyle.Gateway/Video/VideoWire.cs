@@ -3,6 +3,7 @@ using OrleansStyle.Farm.Client;
 using OrleansStyle.Farm.Video;
 using OrleansStyle.Gateway.Rendering;
 using OrleansStyle.Gateway.V1;
+using OrleansStyle.Imaging.Video;
 
 namespace OrleansStyle.Gateway.Video;
 
@@ -31,4 +32,17 @@ internal static class VideoWire
 
         return info;
     }
+
+    public static ClipInfo Clip(string name, VideoInfo info, long bytes) => new()
+    {
+        Name = name,
+        Width = info.Width,
+        Height = info.Height,
+        FrameRate = info.FrameRate.ToString(),
+        Frames = info.FrameCount,
+        Duration = Duration.FromTimeSpan(info.Duration),
+        Codec = info.Codec,
+        HasAudio = info.HasAudio,
+        FileBytes = bytes,
+    };
 }
