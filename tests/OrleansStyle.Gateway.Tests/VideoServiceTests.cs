@@ -96,7 +96,7 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
     }
 
     [Fact]
-    public async Task Video_with_gateway_takes_a_static_mask_per_region_inline_in_the_header()
+    public async Task Video_with_gateway_sends_each_regions_static_mask_as_a_mask_part()
     {
         var clip = await TestClips.PanAsync(_folder, 96, 64);
         var left = Path.Combine(_folder, "left.png");
@@ -113,105 +113,44 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
     }
 
     [Fact]
-    public async Task Masks_by_name_and_a_region_without_a_mask_among_several_are_refused_before_the_upload()
+    public async Task Masks_travel_inline_in_the_header_too()
     {
-        var byName = Header();
-        byName.Regions[0].Mask = "fg";
+        var clip = await TestClips.PanAsync(_folder, 96, 64);
+        var left = Path.Combine(_folder, "left.png");
+        await TestClips.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "color=black:s=48x32",
+            "-vf", "drawbox=x=0:y=0:w=24:h=32:color=white:t=fill", "-frames:v", "1", left);
+        var header = Header();
+        header.DurationSeconds = 0.5;
+        header.Regions[0].MaskImage = ByteString.CopyFrom(await File.ReadAllBytesAsync(left));
+        var rest = new Region { InvertMask = true, MaskImage = header.Regions[0].MaskImage };
+        rest.Styles.Add(new StyleWeight { Name = "style1" });
+        header.Regions.Add(rest);
+        var output = Path.Combine(_folder, "inline.mp4");
+
+        var events = await RenderAsync(header, clip, output);
+
+        Assert.Equal(6, events[^1].Summary.Job.FramesDone);
+        Assert.Equal(6L, (await TestClips.ProbeAsync(output)).Frames);
+    }
+
+    [Fact]
+    public async Task A_region_without_a_mask_among_several_is_refused_before_the_upload_and_a_mask_never_sent_after_it()
+    {
         var unmasked = Header();
         unmasked.Regions[0].MaskImage = ByteString.CopyFrom(await File.ReadAllBytesAsync(SampleImages.Content("garden")));
         var second = new Region();
         second.Styles.Add(new StyleWeight { Name = "style1" });
         unmasked.Regions.Add(second);
-
-        await AssertRefusedAsync(byName, "regions[0].mask");
         await AssertRefusedAsync(unmasked, "regions[1].mask_image");
-    }
 
-    [Fact]
-    public async Task ListClips_describes_the_library_clips_that_ffprobe_reads_and_leaves_out_the_rest()
-    {
-        var library = Directory.CreateDirectory(Path.Combine(server.VideoDirectory, "clips")).FullName;
-        var name = $"pan-{Guid.NewGuid():N}";
-        var junk = $"junk-{Guid.NewGuid():N}";
-        File.Copy(await TestClips.PanAsync(_folder, 96, 64), Path.Combine(library, name + ".mp4"));
-        await File.WriteAllTextAsync(Path.Combine(library, junk + ".mp4"), "not a video\n");
-        try
-        {
-            var clips = (await server.Video.ListClipsAsync(new ListClipsRequest(), GatewayServer.Key)).Clips;
-
-            var clip = Assert.Single(clips, c => c.Name == name);
-            Assert.Equal((96, 64, "12/1", 24L, "h264", true), (clip.Width, clip.Height, clip.FrameRate, clip.Frames, clip.Codec, clip.HasAudio));
-            Assert.Equal(2.0, clip.Duration.ToTimeSpan().TotalSeconds, 0.1);
-            Assert.Equal(new FileInfo(Path.Combine(library, name + ".mp4")).Length, clip.FileBytes);
-            Assert.DoesNotContain(clips, c => c.Name == junk);
-        }
-        finally
-        {
-            File.Delete(Path.Combine(library, name + ".mp4"));
-            File.Delete(Path.Combine(library, junk + ".mp4"));
-        }
-    }
-
-    [Fact]
-    public async Task Video_with_gateway_optimises_every_frame_towards_an_uploaded_painting()
-    {
-        var clip = await TestClips.PanAsync(_folder, 48, 32);
-        var output = Path.Combine(_folder, "optimised.mp4");
-
-        var exit = await CliApp.Build().Parse(
-            ["video", clip, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "--method", "optimize",
-             "--style", SampleImages.Style("starry_night"), "--iterations", "4", "--duration", "0.5", "-o", output]).InvokeAsync();
-
-        Assert.Equal(0, exit);
-        var result = await TestClips.ProbeAsync(output);
-        Assert.Equal((6L, 48, 32, "aac"), (result.Frames, result.Width, result.Height, result.AudioCodec));
-        var content = await TestClips.FirstFrameAsync(clip, _folder, "content");
-        var painted = await TestClips.FirstFrameAsync(output, _folder, "painted");
-        var psnr = StylisationQuality.Psnr(content, painted);
-        Assert.True(psnr < 25, $"the first frame is {psnr:F1} dB from the content: not optimised towards the painting");
+        var byName = Header();
+        byName.Regions[0].Mask = "fg";
+        var clip = await TestClips.PanAsync(_folder, 96, 64);
+        var failure = await Assert.ThrowsAsync<RpcException>(() => RenderAsync(byName, clip, Path.Combine(_folder, "out.mp4")));
+        Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
+        Assert.Equal("regions[0].mask", Assert.Single(failure.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+        Assert.Contains("send it as MASK chunks named 'fg'", failure.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
-    }
-
-    [Theory]
-    [InlineData("optimize-with-model", "model")]
-    [InlineData("optimize-blend", "temporal")]
-    [InlineData("optimize-two-regions", "regions")]
-    [InlineData("optimize-zero-weight", "temporal_weight")]
-    [InlineData("optimize-iterations", "iterations")]
-    [InlineData("model-ruder", "temporal")]
-    [InlineData("model-iterations", "iterations")]
-    public async Task Options_of_the_other_method_are_refused_before_the_upload(string kind, string field)
-    {
-        var header = Header();
-        if (kind.StartsWith("optimize", StringComparison.Ordinal))
-        {
-            header.Method = RenderMethod.Optimize;
-            header.Model = kind == "optimize-with-model" ? GatewayFixtures.Multi : "";
-        }
-
-        switch (kind)
-        {
-            case "optimize-blend":
-                header.Temporal = VideoTemporal.Blend;
-                break;
-            case "optimize-two-regions":
-                header.Regions.Add(header.Regions[0].Clone());
-                break;
-            case "optimize-zero-weight":
-                header.TemporalWeight = 0;
-                break;
-            case "optimize-iterations":
-                header.Iterations = VideoPlanner.MaxIterations + 1;
-                break;
-            case "model-ruder":
-                header.Temporal = VideoTemporal.Ruder;
-                break;
-            case "model-iterations":
-                header.Iterations = 50;
-                break;
-        }
-
-        await AssertRefusedAsync(header, field);
     }
 
     [Theory]

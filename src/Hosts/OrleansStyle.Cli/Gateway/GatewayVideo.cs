@@ -42,13 +42,13 @@ internal static class GatewayVideo
             else
             {
                 var clip = ChunkedUpload.RequireFile(args.Clip ?? throw new ArgumentException("Give the clip to stylise, or --attach JOB_ID to follow a detached job."));
-                var (header, styleFiles) = Header(args, format);
-                header.UploadBytes = new FileInfo(clip).Length + styleFiles.Sum(s => new FileInfo(s.Path).Length);
+                var (header, parts) = Header(args, format);
+                header.UploadBytes = new FileInfo(clip).Length + parts.Sum(s => new FileInfo(s.Path).Length);
                 using var call = client.Render(headers, cancellationToken: cancellationToken);
                 try
                 {
                     await call.RequestStream.WriteAsync(new VideoRequest { Header = header }, cancellationToken);
-                    foreach (var (path, part, name) in styleFiles.Select(s => (s.Path, VideoPart.Style, s.Name)).Prepend((clip, VideoPart.Clip, "")))
+                    foreach (var (path, part, name) in parts.Prepend((clip, VideoPart.Clip, "")))
                     {
                         await foreach (var data in ChunkedUpload.ReadAsync(path, cancellationToken))
                         {
@@ -81,7 +81,8 @@ internal static class GatewayVideo
         return 0;
     }
 
-    private static (VideoHeader Header, List<(string Path, string Name)> StyleFiles) Header(GatewayVideoArgs args, VideoFormat format)
+    /// <summary>The header, and the files that follow the clip as STYLE and MASK parts.</summary>
+    private static (VideoHeader Header, List<(string Path, VideoPart Part, string Name)> Parts) Header(GatewayVideoArgs args, VideoFormat format)
     {
         var header = new VideoHeader
         {
@@ -138,7 +139,7 @@ internal static class GatewayVideo
             throw new ArgumentException("--style applies to the whole frame; with --region give every region its mask (e.g. --region !fg.png:starry_night).");
         }
 
-        var files = new List<(string Path, string Name)>();
+        var files = new List<(string Path, VideoPart Part, string Name)>();
         void AddStyle(OrleansStyle.Gateway.V1.Region region, string spec)
         {
             var (nameOrPath, weight) = StyleSpecs.ParseWeighted(spec);
@@ -149,7 +150,7 @@ internal static class GatewayVideo
             }
 
             var name = $"style{files.Count}-{Path.GetFileNameWithoutExtension(nameOrPath)}";
-            files.Add((Path.GetFullPath(ChunkedUpload.RequireFile(nameOrPath)), name));
+            files.Add((Path.GetFullPath(ChunkedUpload.RequireFile(nameOrPath)), VideoPart.Style, name));
             region.Styles.Add(new V1Style { Name = name, Weight = weight });
         }
 
@@ -167,7 +168,8 @@ internal static class GatewayVideo
 
         foreach (var spec in args.Regions)
         {
-            // MASK:STYLE[=W][+STYLE[=W]], '!MASK' inverts: the mask travels inline in the header, the gateway fits it to the frames.
+            // MASK:STYLE[=W][+STYLE[=W]], '!MASK' inverts: the mask follows the clip as a MASK part (the header stays small
+            // however large the mask), and the gateway fits it to the frames.
             var separator = spec.IndexOf(':', StringComparison.Ordinal);
             if (separator <= 0 || separator == spec.Length - 1 || spec.LastIndexOf('@') > separator)
             {
@@ -175,11 +177,8 @@ internal static class GatewayVideo
             }
 
             var maskPath = spec[0] == '!' ? spec[1..separator] : spec[..separator];
-            var region = new OrleansStyle.Gateway.V1.Region
-            {
-                InvertMask = spec[0] == '!',
-                MaskImage = Google.Protobuf.ByteString.CopyFrom(File.ReadAllBytes(ChunkedUpload.RequireFile(maskPath))),
-            };
+            var region = new OrleansStyle.Gateway.V1.Region { InvertMask = spec[0] == '!', Mask = $"mask{header.Regions.Count}" };
+            files.Add((Path.GetFullPath(ChunkedUpload.RequireFile(maskPath)), VideoPart.Mask, region.Mask));
             foreach (var style in spec[(separator + 1)..].Split('+', StringSplitOptions.RemoveEmptyEntries))
             {
                 AddStyle(region, style);

@@ -123,11 +123,7 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
         HeaderRules.CheckRegions(header.Regions, model, header.Model, problems);
         for (var r = 0; r < (optimize ? 0 : header.Regions.Count); r++) // OPTIMIZE takes one region without a mask (above)
         {
-            if (header.Regions[r].Mask.Length > 0)
-            {
-                problems.Add(($"regions[{r}].mask", "a video's masks travel inline: send the mask image in mask_image (the header takes up to 1 MiB)."));
-            }
-            else if (header.Regions.Count > 1 && header.Regions[r].MaskImage.IsEmpty)
+            if (header.Regions.Count > 1 && header.Regions[r].MaskImage.IsEmpty && header.Regions[r].Mask.Length == 0)
             {
                 problems.Add(($"regions[{r}].mask_image", "with several regions every region needs its mask (invert_mask gives the rest of the frame)."));
             }
@@ -278,8 +274,8 @@ public sealed class VideoPlanner(ModelCatalog catalog, StyleLibrary styles, Clip
                 weights.Add(FarmStyleWeight.FromImage(style.Name, Math.Max(image.Width, image.Height) > longSide ? image.Thumbnail(longSide) : image, weight));
             }
 
-            // A static mask for every frame; masks by name are refused by Validate, so nothing is looked up.
-            regions.Add(new RegionSpec(weights.MoveToImmutable(), HeaderRules.Mask(_reader, region, r, _ => null, width, height)));
+            // A static mask for every frame: inline, or the MASK part named in the header.
+            regions.Add(new RegionSpec(weights.MoveToImmutable(), HeaderRules.Mask(_reader, region, r, upload.Mask, width, height)));
         }
 
         var temporal = header.Temporal switch

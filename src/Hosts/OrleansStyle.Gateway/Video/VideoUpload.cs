@@ -7,12 +7,12 @@ namespace OrleansStyle.Gateway.Video;
 
 /// <summary>
 /// The uploads of one video render as they arrive in chunks: the clip straight to a file in the job's folder (clips
-/// are large; never held in memory), AdaIN style images in memory. Every chunk counts against
+/// are large; never held in memory), style images and masks in memory. Every chunk counts against
 /// <see cref="GatewayOptions.MaxUploadBytes"/> as it arrives, because a streaming call has no body limit of its own.
 /// </summary>
 public sealed class VideoUpload
 {
-    private readonly Dictionary<string, MemoryStream> _styles = new(StringComparer.Ordinal);
+    private readonly Dictionary<(VideoPart Part, string Name), MemoryStream> _images = [];
 
     public long TotalBytes { get; private set; }
 
@@ -23,6 +23,7 @@ public sealed class VideoUpload
     {
         // A library clip is read where it is; the file then stays empty.
         var styleNames = header.Regions.SelectMany(r => r.Styles).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var maskNames = header.Regions.Select(r => r.Mask).Where(m => m.Length > 0).ToHashSet(StringComparer.Ordinal);
         var upload = new VideoUpload();
         await using var clip = new FileStream(clipPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         while (await requests.MoveNext(cancellationToken))
@@ -38,13 +39,14 @@ public sealed class VideoUpload
             {
                 VideoPart.Clip => chunk.Name.Length == 0 && header.LibraryClip.Length == 0,
                 VideoPart.Style => styleNames.Contains(chunk.Name),
+                VideoPart.Mask => maskNames.Contains(chunk.Name),
                 _ => false,
             };
             if (!known)
             {
                 throw GatewayErrors.InvalidArgument(
                     "chunk.name",
-                    $"a {part} chunk named '{chunk.Name}' matches nothing in the header: the clip has no name (and is not sent when library_clip names one), style images are named as in regions.styles.");
+                    $"a {part} chunk named '{chunk.Name}' matches nothing in the header: the clip has no name (and is not sent when library_clip names one), style images as in regions.styles, masks as in regions.mask.");
             }
 
             if (chunk.Data.Length > GatewayOptions.MaxChunkBytes)
@@ -67,9 +69,9 @@ public sealed class VideoUpload
             }
             else
             {
-                if (!upload._styles.TryGetValue(chunk.Name, out var buffer))
+                if (!upload._images.TryGetValue((part, chunk.Name), out var buffer))
                 {
-                    upload._styles[chunk.Name] = buffer = new MemoryStream();
+                    upload._images[(part, chunk.Name)] = buffer = new MemoryStream();
                 }
 
                 buffer.Write(chunk.Data.Span);
@@ -80,6 +82,11 @@ public sealed class VideoUpload
     }
 
     /// <summary>The style image's bytes, or null when none was uploaded under that name.</summary>
-    public ReadOnlyMemory<byte>? Style(string name) =>
-        _styles.TryGetValue(name, out var buffer) ? new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length) : (ReadOnlyMemory<byte>?)null;
+    public ReadOnlyMemory<byte>? Style(string name) => Image(VideoPart.Style, name);
+
+    /// <summary>The mask's bytes, or null when none was uploaded under that name.</summary>
+    public ReadOnlyMemory<byte>? Mask(string name) => Image(VideoPart.Mask, name);
+
+    private ReadOnlyMemory<byte>? Image(VideoPart part, string name) =>
+        _images.TryGetValue((part, name), out var buffer) ? new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length) : (ReadOnlyMemory<byte>?)null; // a bare null would become an empty memory
 }
