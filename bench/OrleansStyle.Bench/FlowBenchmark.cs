@@ -8,8 +8,9 @@ namespace OrleansStyle.Bench;
 
 /// <summary>
 /// bench flow: optical flow speed per 640×360 pair and accuracy on a synthetic pan + zoom with known flow (mean and
-/// median end-point error in px, over the interior), for Farnebäck settings side by side in one run. Scenes: a
-/// sample photo and smooth noise (textured everywhere).
+/// median end-point error in px, over the interior), for Farnebäck settings (full size, and on frames shrunk 2 or 4
+/// times) and OpenCV's PyrLK sparse-to-dense flow side by side in one run, then the cost of a whole motion estimate
+/// (both flows and the occlusion mask) with full-size flows and with the blend's. Scenes: sample photos.
 /// </summary>
 internal static class FlowBenchmark
 {
@@ -65,16 +66,65 @@ internal static class FlowBenchmark
                 errors.Sort();
                 Console.WriteLine($"| {name} | {method} | {clock.Elapsed.TotalMilliseconds / 3:F0} | {errors.Average():F3} | {errors[errors.Count / 2]:F3} | {errors[errors.Count * 9 / 10]:F3} |");
             }
+
+            // What a blended frame costs: both flows (in parallel) and the occlusion mask.
+            foreach (var (method, estimate) in new (string, Func<PlanarImage, PlanarImage, FrameMotion>)[]
+            {
+                ("FrameMotion.Estimate, full-size flows (both flows + mask)", (p, c) => FrameMotion.Estimate(p, c)),
+                ($"TemporalBlender.EstimateMotion, downscale {TemporalBlender.FlowDownscale} (both flows + mask)", TemporalBlender.EstimateMotion),
+            })
+            {
+                estimate(a, b);
+                var clock = Stopwatch.StartNew();
+                FrameMotion motion = null!;
+                for (var i = 0; i < 3; i++)
+                {
+                    motion = estimate(a, b);
+                }
+
+                Console.WriteLine($"| {name} | {method} | {clock.Elapsed.TotalMilliseconds / 3:F0} | {100.0 * motion.OccludedPixels / (w * h):F1} % untrusted | | |");
+            }
         }
     }
 
     private static IEnumerable<(string, Func<PlanarImage, PlanarImage, FlowField>)> Methods()
     {
-        yield return ("OpticalFlow.Farneback (shipped)", OpticalFlow.Farneback);
+        yield return ("OpticalFlow.Farneback (full size: E_warp, optimisation)", OpticalFlow.Farneback);
+        yield return ($"OpticalFlow.Farneback, downscale {TemporalBlender.FlowDownscale} (the blend's)", (a, b) => OpticalFlow.Farneback(a, b, TemporalBlender.FlowDownscale));
+        yield return ("OpticalFlow.Farneback, downscale 4", (a, b) => OpticalFlow.Farneback(a, b, 4));
         yield return ("Farnebäck win 15, 3 levels", (a, b) => Cv(a, b, 15, 3, OpticalFlowFlags.None));
         yield return ("Farnebäck win 31, 5 levels", (a, b) => Cv(a, b, 31, 5, OpticalFlowFlags.None));
         yield return ("Farnebäck win 31, 5 levels, Gaussian", (a, b) => Cv(a, b, 31, 5, OpticalFlowFlags.FarnebackGaussian));
         yield return ("Farnebäck win 47, 6 levels", (a, b) => Cv(a, b, 47, 6, OpticalFlowFlags.None));
+        yield return ("Farnebäck win 31, 5 levels, 1 iteration", (a, b) => Cv(a, b, 31, 5, OpticalFlowFlags.None, iterations: 1));
+        yield return ("Farnebäck ½ scale, win 15, 3 levels, 2 iterations", (a, b) => Cv(a, b, 15, 3, OpticalFlowFlags.None, scale: 2, iterations: 2));
+        yield return ("Farnebäck ½ scale, win 15, 4 levels", (a, b) => Cv(a, b, 15, 4, OpticalFlowFlags.None, scale: 2));
+        yield return ("PyrLK sparse-to-dense (grid 8)", (a, b) => SparseToDense(a, b, 8));
+        yield return ("PyrLK sparse-to-dense (grid 8, no post-processing)", (a, b) => SparseToDense(a, b, 8, postProcess: false));
+    }
+
+    private static FlowField SparseToDense(PlanarImage a, PlanarImage b, int grid, bool postProcess = true)
+    {
+        using var ma = Luma(a);
+        using var mb = Luma(b);
+        using var flow = new Mat();
+        OpenCvSharp.OptFlow.CvOptFlow.CalcOpticalFlowSparseToDense(ma, mb, flow, grid, 128, 0.05f, postProcess);
+        return Unpack(flow, a.Width, a.Height);
+    }
+
+    private static FlowField Unpack(Mat flow, int w, int h)
+    {
+        var packed = new float[2 * w * h];
+        System.Runtime.InteropServices.Marshal.Copy(flow.Data, packed, 0, packed.Length);
+        var dx = new float[w * h];
+        var dy = new float[w * h];
+        for (var i = 0; i < dx.Length; i++)
+        {
+            dx[i] = packed[2 * i];
+            dy[i] = packed[(2 * i) + 1];
+        }
+
+        return new FlowField(w, h, dx, dy);
     }
 
     /// <summary>source (80 px larger) sampled at x + 40 + offset(x).</summary>
@@ -105,15 +155,22 @@ internal static class FlowBenchmark
         return padded;
     }
 
-    private static FlowField Cv(PlanarImage a, PlanarImage b, int window, int levels, OpticalFlowFlags flags)
+    private static FlowField Cv(PlanarImage a, PlanarImage b, int window, int levels, OpticalFlowFlags flags, int scale = 1, int iterations = 3)
     {
-        using var ma = Luma(a);
-        using var mb = Luma(b);
+        using var fa = Luma(a);
+        using var fb = Luma(b);
+        using var ma = new Mat();
+        using var mb = new Mat();
+        var small = new Size(a.Width / scale, a.Height / scale);
+        Cv2.Resize(fa, ma, small, 0, 0, InterpolationFlags.Area);
+        Cv2.Resize(fb, mb, small, 0, 0, InterpolationFlags.Area);
         using var flow = new Mat();
-        Cv2.CalcOpticalFlowFarneback(ma, mb, flow, 0.5, levels, window, 3, 5, 1.2, flags);
-        var packed = new float[2 * a.PlaneLength];
-        System.Runtime.InteropServices.Marshal.Copy(flow.Data, packed, 0, packed.Length);
-        return new FlowField(a.Width, a.Height, [.. packed.Where((_, i) => i % 2 == 0)], [.. packed.Where((_, i) => i % 2 == 1)]);
+        Cv2.CalcOpticalFlowFarneback(ma, mb, flow, 0.5, levels, window, iterations, 5, 1.2, flags);
+        using var full = new Mat();
+        Cv2.Resize(flow, full, new Size(a.Width, a.Height), 0, 0, InterpolationFlags.Linear);
+        using var scaled = full * (double)scale;
+        using var result = scaled.ToMat();
+        return Unpack(result, a.Width, a.Height);
     }
 
     private static Mat Luma(PlanarImage image)

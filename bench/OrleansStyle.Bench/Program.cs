@@ -32,7 +32,7 @@ switch (suite)
         await GatewayBenchmark.Run(Arg(1, "models/multi4.safetensors"), double.Parse(Arg(2, "2"), CultureInfo.InvariantCulture), int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture), int.Parse(Arg(4, "4"), CultureInfo.InvariantCulture));
         break;
     case "video":
-        await VideoBenchmark.Throughput(Arg(1, "models/multi4.safetensors"), Arg(2, "clip.mp4"), Arg(3, "starry_night"));
+        await VideoBenchmark.Throughput(Arg(1, "models/multi4.safetensors"), Arg(2, "clip.mp4"), Arg(3, "starry_night"), int.Parse(Arg(4, "1"), CultureInfo.InvariantCulture));
         break;
     case "flow":
         FlowBenchmark.Run([.. args.Skip(1)]);
@@ -45,9 +45,9 @@ switch (suite)
         StrokeScaleBenchmark.Run(Arg(1, "models/multi4.safetensors"), [.. Arg(2, "512,1024,2048").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))], int.Parse(Arg(3, "3"), CultureInfo.InvariantCulture));
         break;
     default:
-        Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options] | flow [photos…] | temporal-blend CLIP [LABEL=]PER_FRAME_DIR[,LABEL=DIR…] STYLE [weight:tolerance …]"
+        Console.WriteLine("usage: bench optimize [sizes…] | optimize-variants [sizes…] [--iterations N] [--rounds R] [--interop-threads N] [--variants a,b] [--save DIR] | optimize-rss [iterations] | mosaic [megapixels] | feedforward [--help for options] | flow [photos…] | temporal-blend CLIP [LABEL=]PER_FRAME_DIR[,LABEL=DIR…] STYLE [weight:tolerance …] [--flow-downscale 1,2,4]"
             + " | farm-overhead [model] [megapixels] [repeats] | farm-scale [max workers] [latency ms] [tiles per worker] | farm-large [model] [photo] [upscale megapixels]"
-            + " | gateway [model] [megapixels] [repeats] [renders per client] | stroke-scale [model] [sizes] [repeats] | coordinator-rss [megapixels] | video [model] [clip] [style]");
+            + " | gateway [model] [megapixels] [repeats] [renders per client] | stroke-scale [model] [sizes] [repeats] | coordinator-rss [megapixels] | video [model] [clip] [style] [rounds]");
         return 2;
 }
 

@@ -9,7 +9,9 @@ namespace OrleansStyle.Bench;
 /// bench temporal-blend CLIP PER_FRAME_DIR STYLE: the blend weights side by side on one clip stylised frame by frame
 /// (<c>orleans-style video CLIP -o DIR --temporal off</c>): for each (weight, content tolerance), E_warp of the
 /// blended frames and palette/texture over 6 frames, against the unblended frames and the content (the floor). Flow
-/// and masks are computed once per pair and shared by every variant, so the rows differ only in the blend.
+/// and masks are computed once per pair and shared by every variant, so the rows differ only in the blend. The blend's
+/// flows are at <see cref="TemporalBlender.FlowDownscale"/> (or each of <c>--flow-downscale 1,2,4</c>); E_warp is
+/// always measured with full-size flow.
 /// PER_FRAME_DIR may list several stylisations of the same clip, <c>LABEL=DIR,LABEL=DIR</c> (e.g. two models): each
 /// gets its rows, and every ratio is to the first one's unblended frames.
 /// </summary>
@@ -19,8 +21,17 @@ internal static class TemporalBlendBenchmark
     {
         if (args.Length < 3)
         {
-            Console.Error.WriteLine("usage: bench temporal-blend CLIP [LABEL=]PER_FRAME_DIR[,LABEL=DIR…] STYLE [weight:tolerance …]");
+            Console.Error.WriteLine("usage: bench temporal-blend CLIP [LABEL=]PER_FRAME_DIR[,LABEL=DIR…] STYLE [weight:tolerance …] [--flow-downscale 1,2,4]");
             return 2;
+        }
+
+        // --flow-downscale 1,2,4: blend rows with the blend's flows at each downscale (default: the shipped one). E_warp
+        // is always measured with full-size flow, so rows differ only in the blend.
+        var downscales = new[] { TemporalBlender.FlowDownscale };
+        if (Array.IndexOf(args, "--flow-downscale") is var at and >= 0 && at + 1 < args.Length)
+        {
+            downscales = [.. args[at + 1].Split(',').Select(int.Parse)];
+            args = [.. args.Take(at), .. args.Skip(at + 2)];
         }
 
         var (clip, stylePath) = (args[0], args[2]);
@@ -34,6 +45,12 @@ internal static class TemporalBlendBenchmark
         var contents = await ReadAll(clip, first.Width, first.Height);
         var motions = new FrameMotion?[contents.Count];
         Parallel.For(1, contents.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t => motions[t] = FrameMotion.Estimate(contents[t - 1], contents[t]));
+        var blendMotions = downscales.ToDictionary(d => d, d =>
+        {
+            var set = new FrameMotion?[contents.Count];
+            Parallel.For(1, contents.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t => set[t] = FrameMotion.Estimate(contents[t - 1], contents[t], d));
+            return set;
+        });
 
         Console.WriteLine($"{Path.GetFileName(clip)}: {contents.Count} frames of {first.Width}×{first.Height}, style {Path.GetFileNameWithoutExtension(stylePath)}");
         Console.WriteLine("| frames | E_warp | × per-frame | palette | texture |");
@@ -47,9 +64,12 @@ internal static class TemporalBlendBenchmark
             baseline ??= unblended;
             foreach (var options in variants)
             {
-                var blender = new TemporalBlender(options);
-                var blended = contents.Select((c, t) => blender.Blend(c, stylised[t], motions[t])).ToList();
-                Measure($"{label}blend weight {options.Weight}, tolerance {options.ContentTolerance}", blended, contents, motions, style, baseline);
+                foreach (var (downscale, blendMotion) in blendMotions)
+                {
+                    var blender = new TemporalBlender(options);
+                    var blended = contents.Select((c, t) => blender.Blend(c, stylised[t], blendMotion[t])).ToList();
+                    Measure($"{label}blend weight {options.Weight}, tolerance {options.ContentTolerance}, flow downscale {downscale}", blended, contents, motions, style, baseline);
+                }
             }
         }
 

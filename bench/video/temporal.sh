@@ -6,7 +6,9 @@
 # row and model; ratios are to the first model's per-frame frames). Needs ffmpeg, a built CLI and bench
 # (dotnet build src/Hosts/OrleansStyle.Cli -c Release; dotnet build bench/OrleansStyle.Bench -c Release):
 #   [WORK=DIR] [MODELS="models/multi4.safetensors models/multi4-video.safetensors"] [STATISTICS="frame clip"] \
-#   bench/video/temporal.sh [weight:tolerance …]   (default 0.2:0.06 0.3:0.06 0.35:0.06 0.4:0.06 0.5:0.06)
+#   [FLOW_DOWNSCALE=1,2,4] bench/video/temporal.sh [weight:tolerance …]   (default 0.2:0.06 0.3:0.06 0.35:0.06 0.4:0.06 0.5:0.06)
+# FLOW_DOWNSCALE: blend rows with the blend's flow computed at each downscale (default: the shipped one); E_warp is
+# always measured with full-size flow.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cli=src/Hosts/OrleansStyle.Cli/bin/Release/net10.0/orleans-style
@@ -35,6 +37,7 @@ for clip in pan zoom panzoom; do
       runs+=("$name=$work/$clip-$statistics-$name")
     done
     echo "### $clip, --statistics $statistics"
-    "$bench" temporal-blend "$work/$clip.mp4" "$(IFS=,; echo "${runs[*]}")" samples/style/starry_night.jpg "${variants[@]}"
+    "$bench" temporal-blend "$work/$clip.mp4" "$(IFS=,; echo "${runs[*]}")" samples/style/starry_night.jpg "${variants[@]}" \
+      ${FLOW_DOWNSCALE:+--flow-downscale "$FLOW_DOWNSCALE"}
   done
 done

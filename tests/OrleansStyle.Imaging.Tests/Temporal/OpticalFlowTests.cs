@@ -18,6 +18,33 @@ public sealed class OpticalFlowTests
         Assert.InRange(dy, 1.75, 2.25);
     }
 
+    [Theory]
+    [InlineData(2)] // the temporal blend's flow
+    [InlineData(4)]
+    public void Farneback_on_shrunk_frames_recovers_a_known_translation_in_full_size_pixels(int downscale)
+    {
+        // 3 px is 1.5 px at half size and 0.75 px at quarter size: the vectors must come back scaled to full size.
+        var a = MotionScenes.Window(40, 30);
+        var b = MotionScenes.Window(37, 28);
+
+        var flow = OpticalFlow.Farneback(a, b, downscale);
+
+        Assert.Equal((a.Width, a.Height), (flow.Width, flow.Height));
+        var (dx, dy) = InteriorMedians(flow, margin: 12);
+        Assert.InRange(dx, 2.7, 3.3);
+        Assert.InRange(dy, 1.7, 2.3);
+    }
+
+    [Fact]
+    public void A_frame_too_small_to_shrink_gets_full_size_flow()
+    {
+        // 40×30: half size would leave sides under 32 px, so the flow is computed at full size and equals it.
+        var a = MotionScenes.Window(40, 30, 40, 30);
+        var b = MotionScenes.Window(38, 29, 40, 30);
+
+        Assert.Equal(OpticalFlow.Farneback(a, b).Dx, OpticalFlow.Farneback(a, b, downscale: 2).Dx);
+    }
+
     [Fact]
     public void Warping_the_next_frame_by_the_flow_reproduces_the_previous_one()
     {

@@ -10,8 +10,8 @@ namespace OrleansStyle.Farm.Client;
 /// The sequential end of a video job: frames come back from the farm in order and are blended with the previous
 /// result warped along the content's optical flow (<see cref="TemporalBlender"/>) before they are encoded. The blend
 /// needs the content frames, which the feeding side has long let go of, so this stage decodes the clip a second time.
-/// Flow depends only on content frames, so the motion of the next few frames (two Farnebäck flows and the occlusion
-/// mask each, as much CPU as a CPU device's stylisation of the frame) is estimated ahead, in parallel, while the farm
+/// Flow depends only on content frames, so the motion of the next few frames (two half-scale Farnebäck flows and the
+/// occlusion mask each: <see cref="TemporalBlender.EstimateMotion"/>) is estimated ahead, in parallel, while the farm
 /// paints; the ordered step is only the warp and blend. The farm keeps the unblended frames, so a resumed job blends
 /// them again from the first frame and gets the same bytes.
 /// </summary>
@@ -60,7 +60,7 @@ internal sealed class TemporalFrameStage : IAsyncDisposable
             while (await _content.ReadAsync(token) is { } content)
             {
                 var from = previous;
-                var motion = from is null ? Task.FromResult<FrameMotion?>(null) : Task.Run(() => (FrameMotion?)FrameMotion.Estimate(from, content), token);
+                var motion = from is null ? Task.FromResult<FrameMotion?>(null) : Task.Run(() => (FrameMotion?)TemporalBlender.EstimateMotion(from, content), token);
                 await _ahead.Writer.WriteAsync((content, motion), token);
                 previous = content;
             }

@@ -33,14 +33,18 @@ public sealed class FrameMotion
 
     public int Height => Backward.Height;
 
-    /// <summary>Flow both ways between two consecutive content frames and the forward–backward occlusion mask.</summary>
-    public static FrameMotion Estimate(PlanarImage previous, PlanarImage current)
+    /// <summary>
+    /// Flow both ways between two consecutive content frames and the forward–backward occlusion mask.
+    /// <paramref name="flowDownscale"/> computes the flows on smaller frames (<see cref="OpticalFlow.Farneback(PlanarImage, PlanarImage, int)"/>);
+    /// the mask is always at full size.
+    /// </summary>
+    public static FrameMotion Estimate(PlanarImage previous, PlanarImage current, int flowDownscale = 1)
     {
         FlowField backward = null!, forward = null!;
         // The two flows are independent: compute them side by side (each is single-threaded in OpenCV here).
         Parallel.Invoke(
-            () => backward = OpticalFlow.Farneback(current, previous),
-            () => forward = OpticalFlow.Farneback(previous, current));
+            () => backward = OpticalFlow.Farneback(current, previous, flowDownscale),
+            () => forward = OpticalFlow.Farneback(previous, current, flowDownscale));
         var motion = FromFlows(backward, forward);
         var warped = backward.Warp(previous);
         var plane = current.PlaneLength;
