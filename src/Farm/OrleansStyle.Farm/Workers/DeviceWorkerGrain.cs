@@ -1,4 +1,5 @@
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
 using OrleansStyle.Farm.Training;
 
@@ -20,7 +21,10 @@ public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trai
     public async Task<TileResult> Render(TileWork work, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(work.Deadline, cancellationToken);
-        return await Queue.Enqueue(work, deadline.Token);
+        var result = await Queue.Enqueue(work, deadline.Token);
+        return work.Keep is { } keep && (keep.Width != result.Pixels.Width || keep.Height != result.Pixels.Height)
+            ? result with { Pixels = result.Pixels.Crop(keep) }
+            : result;
     }
 
     public Task<TileResult> Optimize(TileWork work, CancellationToken cancellationToken) => Render(work, cancellationToken);
