@@ -24,6 +24,17 @@ public sealed class JobOptions
     /// <summary>Tiles a job keeps in flight on one worker; at least the device's batch size so batches can fill.</summary>
     public int MaxInFlightPerWorker { get; set; } = 16;
 
+    /// <summary>
+    /// Bytes of tile windows a job keeps in flight on one worker, which lowers <see cref="MaxInFlightPerWorker"/> for
+    /// large windows (at least one stays in flight): each is held by the coordinator until its tile comes back, and a
+    /// 2048-px window is 12 MB. Bounds the coordinator's memory per job and worker.
+    /// </summary>
+    public int MaxInFlightMegabytesPerWorker { get; set; } = 64;
+
+    /// <summary>Tiles of <paramref name="windowBytes"/> each a job keeps in flight on one worker.</summary>
+    public int InFlightPerWorker(long windowBytes) =>
+        (int)Math.Clamp(((long)MaxInFlightMegabytesPerWorker << 20) / Math.Max(1, windowBytes), 1, MaxInFlightPerWorker);
+
     /// <summary>Attempts per tile (first try included) before the job fails.</summary>
     public int MaxAttemptsPerTile { get; set; } = 4;
 

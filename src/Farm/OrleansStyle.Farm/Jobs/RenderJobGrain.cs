@@ -405,7 +405,7 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    private TileScheduler Scheduler() => new(directory, GrainFactory, _options)
+    private TileScheduler Scheduler() => new(directory, GrainFactory, _options, _options.InFlightPerWorker(3L * _tiling!.WindowWidth * _tiling.WindowHeight))
     {
         OnRetry = (tile, worker, attempt, exception) =>
         {

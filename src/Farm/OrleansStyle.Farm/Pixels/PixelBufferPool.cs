@@ -36,7 +36,9 @@ public sealed class PixelBufferPool(long maxPooledBytes = PixelBufferPool.Defaul
             return array;
         }
 
-        return GC.AllocateUninitializedArray<byte>(length);
+        // On the pinned-object heap: these arrays live long, and large-object-heap survivors raise that heap's budget
+        // (the next full collection waits for several times what survived), which is what let garbage pile up.
+        return GC.AllocateUninitializedArray<byte>(length, pinned: true);
     }
 
     /// <summary>A buffer of the shape, on a rented array (see <see cref="Rent"/>).</summary>
