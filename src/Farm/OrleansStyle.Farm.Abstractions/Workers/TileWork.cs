@@ -58,4 +58,11 @@ public sealed record TileWork(
     /// </summary>
     [Id(19)]
     public PixelRect? Keep { get; init; }
+
+    /// <summary>
+    /// When set, the worker reads the window from the spool and <see cref="Content"/> is only its shape (no pixels):
+    /// the coordinator then never holds or sends windows.
+    /// </summary>
+    [Id(20)]
+    public SpooledWindow? Spooled { get; init; }
 }

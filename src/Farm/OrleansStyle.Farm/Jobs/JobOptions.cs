@@ -31,6 +31,14 @@ public sealed class JobOptions
     /// </summary>
     public int MaxInFlightMegabytesPerWorker { get; set; } = 64;
 
+    /// <summary>
+    /// Workers read their tiles' windows from the job's spool instead of receiving them from the coordinator, which
+    /// then sends only where to read (a window is up to 16 times its tile: the context margin grows with the stroke
+    /// scale). Needs the spool shared by every silo, as the Kubernetes manifests mount it; set false where device
+    /// silos cannot reach the coordinators' spool.
+    /// </summary>
+    public bool WorkersReadSpool { get; set; } = true;
+
     /// <summary>Tiles of <paramref name="windowBytes"/> each a job keeps in flight on one worker.</summary>
     public int InFlightPerWorker(long windowBytes) =>
         (int)Math.Clamp(((long)MaxInFlightMegabytesPerWorker << 20) / Math.Max(1, windowBytes), 1, MaxInFlightPerWorker);

@@ -58,6 +58,9 @@ public sealed partial class RenderJobGrain(
 
     // Tile windows out on calls to workers, by tile: returned to the pool once the call that carried one completed.
     private readonly Dictionary<int, byte[]> _lentWindows = [];
+
+    // Where workers read windows (the picture's bands, complete once tiles are sent); each tile adds its rectangle.
+    private SpooledWindow? _spooledPicture;
     private StateWriter? _writer;
     private JobEventStore? _events;
     private Task? _accepting;
@@ -405,7 +408,9 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    private TileScheduler Scheduler() => new(directory, GrainFactory, _options, _options.InFlightPerWorker(3L * _tiling!.WindowWidth * _tiling.WindowHeight))
+    // Windows sent with the tiles are held until their tile comes back: bounded per worker. Read from the spool, they are not held.
+    private TileScheduler Scheduler() => new(
+        directory, GrainFactory, _options, _options.WorkersReadSpool ? null : _options.InFlightPerWorker(3L * _tiling!.WindowWidth * _tiling.WindowHeight))
     {
         OnRetry = (tile, worker, attempt, exception) =>
         {
@@ -560,11 +565,24 @@ public sealed partial class RenderJobGrain(
     {
         var spec = _spec!;
         var window = _tiling!.Window(tile);
-        var content = await _source!.CropAsync(window, windows, token);
-        _lentWindows[tile] = content.Data;
+        PixelBuffer content;
+        SpooledWindow? spooled = null;
+        if (_options.WorkersReadSpool)
+        {
+            content = new PixelBuffer(window.Width, window.Height, 3, []);
+            _spooledPicture ??= new SpooledWindow(JobId, spec.Width, spec.Height, [.. Saved.Bands.Keys], [.. Saved.Bands.Values], default);
+            spooled = _spooledPicture with { Rect = window };
+        }
+        else
+        {
+            content = await _source!.CropAsync(window, windows, token);
+            _lentWindows[tile] = content.Data;
+        }
+
         var work = new TileWork(JobId, tile, spec.Model, content, _masks!.ForWindow(window), statistics)
         {
             Keep = _tiling.Keep(tile),
+            Spooled = spooled,
             Options = spec.Options,
             Deadline = spec.Deadline,
             StyleSize = FeedForwardStyleSize(),
