@@ -26,8 +26,9 @@ public sealed class JobOptions
 
     /// <summary>
     /// Bytes of tile windows a job keeps in flight on one worker, which lowers <see cref="MaxInFlightPerWorker"/> for
-    /// large windows (at least one stays in flight): each is held by the coordinator until its tile comes back, and a
-    /// 2048-px window is 12 MB. Bounds the coordinator's memory per job and worker.
+    /// large windows (at least one stays in flight): each is held until its tile comes back (by the worker, which reads
+    /// it from the spool as soon as the tile arrives, or by the coordinator when it sends windows), and a 2048-px
+    /// window is 12 MB. Bounds that memory per job and worker.
     /// </summary>
     public int MaxInFlightMegabytesPerWorker { get; set; } = 64;
 

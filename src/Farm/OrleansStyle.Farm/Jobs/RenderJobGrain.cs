@@ -408,9 +408,8 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    // Windows sent with the tiles are held until their tile comes back: bounded per worker. Read from the spool, they are not held.
-    private TileScheduler Scheduler() => new(
-        directory, GrainFactory, _options, _options.WorkersReadSpool ? null : _options.InFlightPerWorker(3L * _tiling!.WindowWidth * _tiling.WindowHeight))
+    // A tile's window is held until the tile comes back (by the worker that read it, or by this grain that sent it): bounded per worker.
+    private TileScheduler Scheduler() => new(directory, GrainFactory, _options, _options.InFlightPerWorker(3L * _tiling!.WindowWidth * _tiling.WindowHeight))
     {
         OnRetry = (tile, worker, attempt, exception) =>
         {
