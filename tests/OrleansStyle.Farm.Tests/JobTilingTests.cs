@@ -77,6 +77,27 @@ public sealed class JobTilingTests
     }
 
     [Fact]
+    public void Large_windows_get_fewer_tiles_in_flight_per_worker_but_never_none()
+    {
+        var options = new JobOptions { MaxInFlightPerWorker = 16, MaxInFlightMegabytesPerWorker = 64 };
+
+        Assert.Equal(16, options.InFlightPerWorker(3L * 576 * 576)); // a 512-px tile's window: the tile count decides
+        Assert.Equal(5, options.InFlightPerWorker(3L * 2048 * 2048)); // 12 MB windows (stroke scale 16): 64 MB is five
+        Assert.Equal(1, options.InFlightPerWorker(3L * 8192 * 8192)); // larger than the budget: still one at a time
+
+        // The router holds a worker at the lowered limit.
+        var router = new TileRouter(options, maxInFlightPerWorker: options.InFlightPerWorker(3L * 2048 * 2048));
+        WorkerAddress a = new("s1", "cpu");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(a, router.Pick([a]));
+            router.Started(a);
+        }
+
+        Assert.Null(router.Pick([a]));
+    }
+
+    [Fact]
     public void The_router_skips_a_worker_that_refused_until_its_backoff_has_passed()
     {
         // Fake time: the backoff is shown by moving the clock, not by sleeping through it.

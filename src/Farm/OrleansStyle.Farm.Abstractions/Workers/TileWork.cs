@@ -50,4 +50,19 @@ public sealed record TileWork(
     /// <summary>Optimisation of a video frame: the previous frame's warped result and its trust mask; null = none.</summary>
     [Id(18)]
     public TemporalLink? Previous { get; init; }
+
+    /// <summary>
+    /// The part of the rendered window the caller keeps (the tile without its context margin), which is all the device
+    /// sends back; null = the whole window. A window is up to 16 times its tile (the margin grows with the stroke scale),
+    /// so returning only the tile keeps that traffic off the network and out of the coordinator's memory.
+    /// </summary>
+    [Id(19)]
+    public PixelRect? Keep { get; init; }
+
+    /// <summary>
+    /// When set, the worker reads the window from the spool and <see cref="Content"/> is only its shape (no pixels):
+    /// the coordinator then never holds or sends windows.
+    /// </summary>
+    [Id(20)]
+    public SpooledWindow? Spooled { get; init; }
 }

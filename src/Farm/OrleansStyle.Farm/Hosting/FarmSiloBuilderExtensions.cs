@@ -98,6 +98,7 @@ public static class FarmSiloBuilderExtensions
         spoolOptions.ValidateOnStart();
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
         services.AddSingleton<JobSpool>();
+        services.AddSingleton(_ => new Pixels.PixelBufferPool());
         services.AddHostedService<SpoolSweeper>();
         services.AddSingleton<RenderJobValidator>();
         services.AddSingleton<RenderJobPlanner>();

@@ -24,6 +24,26 @@ public sealed class JobOptions
     /// <summary>Tiles a job keeps in flight on one worker; at least the device's batch size so batches can fill.</summary>
     public int MaxInFlightPerWorker { get; set; } = 16;
 
+    /// <summary>
+    /// Bytes of tile windows a job keeps in flight on one worker, which lowers <see cref="MaxInFlightPerWorker"/> for
+    /// large windows (at least one stays in flight): each is held until its tile comes back (by the worker, which reads
+    /// it from the spool as soon as the tile arrives, or by the coordinator when it sends windows), and a 2048-px
+    /// window is 12 MB. Bounds that memory per job and worker.
+    /// </summary>
+    public int MaxInFlightMegabytesPerWorker { get; set; } = 64;
+
+    /// <summary>
+    /// Workers read their tiles' windows from the job's spool instead of receiving them from the coordinator, which
+    /// then sends only where to read (a window is up to 16 times its tile: the context margin grows with the stroke
+    /// scale). Needs the spool shared by every silo, as the Kubernetes manifests mount it; set false where device
+    /// silos cannot reach the coordinators' spool.
+    /// </summary>
+    public bool WorkersReadSpool { get; set; } = true;
+
+    /// <summary>Tiles of <paramref name="windowBytes"/> each a job keeps in flight on one worker.</summary>
+    public int InFlightPerWorker(long windowBytes) =>
+        (int)Math.Clamp(((long)MaxInFlightMegabytesPerWorker << 20) / Math.Max(1, windowBytes), 1, MaxInFlightPerWorker);
+
     /// <summary>Attempts per tile (first try included) before the job fails.</summary>
     public int MaxAttemptsPerTile { get; set; } = 4;
 

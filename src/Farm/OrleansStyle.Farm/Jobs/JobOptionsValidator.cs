@@ -33,9 +33,9 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             problems.Add($"{JobOptions.Section}:MaxPixels must be positive.");
         }
 
-        if (options.MaxInFlightPerWorker < 1 || options.MaxAttemptsPerTile < 1 || options.FailuresBeforeBlocking < 1)
+        if (options.MaxInFlightPerWorker < 1 || options.MaxAttemptsPerTile < 1 || options.FailuresBeforeBlocking < 1 || options.MaxInFlightMegabytesPerWorker < 1)
         {
-            problems.Add($"{JobOptions.Section}: MaxInFlightPerWorker, MaxAttemptsPerTile and FailuresBeforeBlocking must be at least 1.");
+            problems.Add($"{JobOptions.Section}: MaxInFlightPerWorker, MaxInFlightMegabytesPerWorker, MaxAttemptsPerTile and FailuresBeforeBlocking must be at least 1.");
         }
 
         if (options.OverloadBackoff < TimeSpan.Zero)

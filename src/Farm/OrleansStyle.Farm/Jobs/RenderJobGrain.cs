@@ -33,6 +33,7 @@ public sealed partial class RenderJobGrain(
     RenderJobValidator validator,
     RenderJobPlanner planner,
     JobSpool spool,
+    PixelBufferPool windows,
     Serializer serializer,
     WorkerDirectory directory,
     IOptions<JobOptions> options,
@@ -54,6 +55,12 @@ public sealed partial class RenderJobGrain(
     // The activation is going (its silo stops, or it was told to): the work stops without recording an outcome,
     // and the next activation continues it from the persisted state.
     private readonly CancellationTokenSource _leaving = new();
+
+    // Tile windows out on calls to workers, by tile: returned to the pool once the call that carried one completed.
+    private readonly Dictionary<int, byte[]> _lentWindows = [];
+
+    // Where workers read windows (the picture's bands, complete once tiles are sent); each tile adds its rectangle.
+    private SpooledWindow? _spooledPicture;
     private StateWriter? _writer;
     private JobEventStore? _events;
     private Task? _accepting;
@@ -392,6 +399,7 @@ public sealed partial class RenderJobGrain(
         finally
         {
             _coarse = null;
+            _lentWindows.Clear(); // calls still out may hold them: the collector takes them
             if (!_leaving.IsCancellationRequested)
             {
                 // Finished tiles stay for watchers that re-attach, then the activation may go (the spool keeps them).
@@ -400,7 +408,8 @@ public sealed partial class RenderJobGrain(
         }
     }
 
-    private TileScheduler Scheduler() => new(directory, GrainFactory, _options)
+    // A tile's window is held until the tile comes back (by the worker that read it, or by this grain that sent it): bounded per worker.
+    private TileScheduler Scheduler() => new(directory, GrainFactory, _options, _options.InFlightPerWorker(3L * _tiling!.WindowWidth * _tiling.WindowHeight))
     {
         OnRetry = (tile, worker, attempt, exception) =>
         {
@@ -503,9 +512,21 @@ public sealed partial class RenderJobGrain(
                 var work = await TileWorkAsync(tile, statistics, ct);
                 return await (work.Options.Method == RenderMethod.Optimize ? worker.Optimize(work, ct) : worker.Render(work, ct));
             },
-            (tile, result) => RecordAsync(tile, result.Pixels),
+            (tile, result) => RecordRenderedAsync(tile, result.Pixels),
             e => IsRetryable(e, token),
             token);
+    }
+
+    private async Task RecordRenderedAsync(int tile, PixelBuffer rendered)
+    {
+        await RecordAsync(tile, rendered);
+
+        // The call that carried the window completed, so its message was serialised (or a device on this silo is done
+        // with it); a failed call's window is not returned: it may still be on its way.
+        if (_lentWindows.Remove(tile, out var window))
+        {
+            windows.Return(window);
+        }
     }
 
     /// <summary>Feed-forward: the job's resolved stroke scale (1 for optimisation).</summary>
@@ -543,8 +564,24 @@ public sealed partial class RenderJobGrain(
     {
         var spec = _spec!;
         var window = _tiling!.Window(tile);
-        var work = new TileWork(JobId, tile, spec.Model, await _source!.CropAsync(window, token), _masks!.ForWindow(window), statistics)
+        PixelBuffer content;
+        SpooledWindow? spooled = null;
+        if (_options.WorkersReadSpool)
         {
+            content = new PixelBuffer(window.Width, window.Height, 3, []);
+            _spooledPicture ??= new SpooledWindow(JobId, spec.Width, spec.Height, [.. Saved.Bands.Keys], [.. Saved.Bands.Values], default);
+            spooled = _spooledPicture with { Rect = window };
+        }
+        else
+        {
+            content = await _source!.CropAsync(window, windows, token);
+            _lentWindows[tile] = content.Data;
+        }
+
+        var work = new TileWork(JobId, tile, spec.Model, content, _masks!.ForWindow(window), statistics)
+        {
+            Keep = _tiling.Keep(tile),
+            Spooled = spooled,
             Options = spec.Options,
             Deadline = spec.Deadline,
             StyleSize = FeedForwardStyleSize(),
@@ -574,11 +611,14 @@ public sealed partial class RenderJobGrain(
     private bool IsRetryable(Exception exception, CancellationToken token) =>
         !token.IsCancellationRequested && !DeadlinePassed && exception is not (InvalidJobException or ModelNotFoundException or ArgumentException);
 
-    /// <summary>Spools a rendered window's tile (the first writer of a tile wins: a tile rendered twice is written once) and records it.</summary>
-    private async Task RecordAsync(int tile, PixelBuffer window)
+    /// <summary>
+    /// Spools a rendered tile (the first writer of a tile wins: a tile rendered twice is written once) and records it.
+    /// Workers send back only the tile (<see cref="TileWork.Keep"/>); a whole window (the coarse pass cut up) is cut here.
+    /// </summary>
+    private async Task RecordAsync(int tile, PixelBuffer rendered)
     {
         var keep = _tiling!.Keep(tile);
-        var pixels = keep.Width == window.Width && keep.Height == window.Height ? window : window.Crop(keep);
+        var pixels = keep.Width == rendered.Width && keep.Height == rendered.Height ? rendered : rendered.Crop(keep);
         var data = pixels.Data;
         if (!await spool.TryWriteAsync(JobId, RenderJobSpoolKeys.Tile(tile), data))
         {

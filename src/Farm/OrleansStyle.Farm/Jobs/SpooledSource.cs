@@ -60,11 +60,14 @@ public sealed class SpooledSource(JobSpool spool, string jobId, int width, int h
         return true;
     }
 
-    /// <summary>The pixels of a rectangle (all its rows must have arrived), read from the spooled bands.</summary>
-    public async Task<PixelBuffer> CropAsync(PixelRect rect, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The pixels of a rectangle (all its rows must have arrived), read from the spooled bands; on an array of
+    /// <paramref name="pool"/> when given (the caller returns it).
+    /// </summary>
+    public async Task<PixelBuffer> CropAsync(PixelRect rect, PixelBufferPool? pool = null, CancellationToken cancellationToken = default)
     {
         var rowBytes = rect.Width * 3;
-        var data = new byte[rowBytes * rect.Height];
+        var data = pool?.Rent(rowBytes * rect.Height) ?? new byte[rowBytes * rect.Height];
         foreach (var (bandY, rows) in bands)
         {
             var from = Math.Max(bandY, rect.Y);

@@ -7,9 +7,10 @@ namespace OrleansStyle.Farm.Jobs;
 /// queue the worker last reported, which includes other jobs' tiles), skips workers that refused work for a
 /// back-off, and blocks workers for the rest of the job after repeated failures.
 /// </summary>
-public sealed class TileRouter(JobOptions options, TimeProvider? time = null)
+public sealed class TileRouter(JobOptions options, TimeProvider? time = null, int? maxInFlightPerWorker = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly int _maxInFlight = maxInFlightPerWorker ?? options.MaxInFlightPerWorker;
     private readonly Dictionary<WorkerAddress, WorkerState> _workers = [];
 
     public int BlockedCount => _workers.Values.Count(w => w.Blocked);
@@ -22,7 +23,7 @@ public sealed class TileRouter(JobOptions options, TimeProvider? time = null)
         foreach (var worker in active)
         {
             var state = State(worker);
-            if (state.Blocked || state.BackOffUntil > now || state.InFlight >= options.MaxInFlightPerWorker)
+            if (state.Blocked || state.BackOffUntil > now || state.InFlight >= _maxInFlight)
             {
                 continue;
             }

@@ -8,11 +8,12 @@ namespace OrleansStyle.Farm.Jobs;
 /// least-loaded usable worker gets the next item (<see cref="TileRouter"/>); a refusal (full queue) resends it after
 /// a back-off without counting an attempt; a failure retries it elsewhere; after
 /// <see cref="JobOptions.MaxAttemptsPerTile"/> attempts the job fails with the item's last error. The one retry loop
-/// of the coordinator.
+/// of the coordinator. <paramref name="maxInFlightPerWorker"/> lowers <see cref="JobOptions.MaxInFlightPerWorker"/>
+/// (see <see cref="JobOptions.InFlightPerWorker"/>).
 /// </summary>
-public sealed class TileScheduler(WorkerDirectory directory, IGrainFactory grains, JobOptions options)
+public sealed class TileScheduler(WorkerDirectory directory, IGrainFactory grains, JobOptions options, int? maxInFlightPerWorker = null)
 {
-    private readonly TileRouter _router = new(options);
+    private readonly TileRouter _router = new(options, maxInFlightPerWorker: maxInFlightPerWorker);
 
     /// <summary>Attempts that failed and were retried (refusals are not failures).</summary>
     public int Retries { get; private set; }

@@ -1,5 +1,8 @@
 using OrleansStyle.Farm.Devices;
+using OrleansStyle.Farm.Jobs;
+using OrleansStyle.Farm.Pixels;
 using OrleansStyle.Farm.Placement;
+using OrleansStyle.Farm.Spool;
 using OrleansStyle.Farm.Training;
 
 namespace OrleansStyle.Farm.Workers;
@@ -9,7 +12,7 @@ namespace OrleansStyle.Farm.Workers;
 /// grain never blocks and many tiles (from many jobs) are in flight at once for the batcher to combine.
 /// </summary>
 [DevicePlacement]
-public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trainer, ILocalSiloDetails silo) : Grain, IDeviceWorkerGrain
+public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trainer, JobSpool spool, PixelBufferPool windows, ILocalSiloDetails silo) : Grain, IDeviceWorkerGrain
 {
     private DeviceQueue? _queue;
 
@@ -20,7 +23,33 @@ public sealed class DeviceWorkerGrain(DeviceServices devices, DeviceTrainer trai
     public async Task<TileResult> Render(TileWork work, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(work.Deadline, cancellationToken);
-        return await Queue.Enqueue(work, deadline.Token);
+        byte[]? window = null;
+        if (work.Spooled is { } spooled)
+        {
+            var bands = new SortedDictionary<int, int>();
+            for (var i = 0; i < spooled.BandStarts.Length; i++)
+            {
+                bands.Add(spooled.BandStarts[i], spooled.BandRows[i]);
+            }
+
+            var source = new SpooledSource(spool, spooled.JobId, spooled.PictureWidth, spooled.PictureHeight, bands);
+            work = work with { Content = await source.CropAsync(spooled.Rect, windows, deadline.Token), Spooled = null };
+            window = work.Content.Data;
+        }
+
+        var result = await Queue.Enqueue(work, deadline.Token);
+        if (work.Keep is { } keep && (keep.Width != result.Pixels.Width || keep.Height != result.Pixels.Height))
+        {
+            result = result with { Pixels = result.Pixels.Crop(keep) };
+        }
+
+        // The device is done with the window it read, unless it is the reply itself (a device that returns its input).
+        if (window is not null && !ReferenceEquals(window, result.Pixels.Data))
+        {
+            windows.Return(window);
+        }
+
+        return result;
     }
 
     public Task<TileResult> Optimize(TileWork work, CancellationToken cancellationToken) => Render(work, cancellationToken);
