@@ -207,7 +207,10 @@ failures=0
 for ((j = 0; j < JOBS; j++)); do
   verdict="identical"
   done_tiles=${tiles[j]%%/*}; total_tiles=${tiles[j]#*/}; total_tiles=${total_tiles%% *}
-  if [[ -z ${tiles[j]} || $done_tiles != "$total_tiles" ]]; then verdict="TILES ${tiles[j]:-unknown}"; failures=$((failures + 1)); fi
+  if [[ -z ${tiles[j]} || $done_tiles != "$total_tiles" ]]; then
+    verdict="TILES ${tiles[j]:-unknown (jobs get: $(grep -v '^\s*$' "$work/logs/get-disturbed-$j.log" | tail -1))}"; failures=$((failures + 1))
+    cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png" && verdict="$verdict; bytes identical" || verdict="$verdict; DIFFERENT BYTES"
+  fi
   if [[ $verdict != identical ]]; then :
   elif [[ ${disturbed_codes[j]} != 0 && ${attach_codes[j]} != 0 ]]; then verdict="FAILED: $(grep -v '^\s*$' "$work/logs/disturbed-$j.log" | tail -1) / attach: $(grep -v '^\s*$' "$work/logs/attach-$j.log" | tail -1)"; failures=$((failures + 1))
   elif ! cmp -s "$work/baseline/$j.png" "$work/disturbed/$j.png"; then verdict="DIFFERENT BYTES"; failures=$((failures + 1))
