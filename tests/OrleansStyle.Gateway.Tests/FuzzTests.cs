@@ -111,7 +111,7 @@ public sealed class FuzzTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         Maybe("bit flips", () =>
         {
             content = (byte[])content.Clone();
-            for (var i = 0; i < 1 + random.Next(8); i++)
+            for (var i = 0; i < 1 + random.Next(8) && content.Length > 0; i++) // "truncated" may have left nothing
             {
                 content[random.Next(content.Length)] ^= (byte)(1 << random.Next(8));
             }
