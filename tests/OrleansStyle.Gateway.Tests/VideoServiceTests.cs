@@ -153,6 +153,93 @@ public sealed class VideoServiceTests(GatewayServer server) : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
     }
 
+    [Fact]
+    public async Task ListClips_describes_the_library_clips_that_ffprobe_reads_and_leaves_out_the_rest()
+    {
+        var library = Directory.CreateDirectory(Path.Combine(server.VideoDirectory, "clips")).FullName;
+        var name = $"pan-{Guid.NewGuid():N}";
+        var junk = $"junk-{Guid.NewGuid():N}";
+        File.Copy(await TestClips.PanAsync(_folder, 96, 64), Path.Combine(library, name + ".mp4"));
+        await File.WriteAllTextAsync(Path.Combine(library, junk + ".mp4"), "not a video\n");
+        try
+        {
+            var clips = (await server.Video.ListClipsAsync(new ListClipsRequest(), GatewayServer.Key)).Clips;
+
+            var clip = Assert.Single(clips, c => c.Name == name);
+            Assert.Equal((96, 64, "12/1", 24L, "h264", true), (clip.Width, clip.Height, clip.FrameRate, clip.Frames, clip.Codec, clip.HasAudio));
+            Assert.Equal(2.0, clip.Duration.ToTimeSpan().TotalSeconds, 0.1);
+            Assert.Equal(new FileInfo(Path.Combine(library, name + ".mp4")).Length, clip.FileBytes);
+            Assert.DoesNotContain(clips, c => c.Name == junk);
+        }
+        finally
+        {
+            File.Delete(Path.Combine(library, name + ".mp4"));
+            File.Delete(Path.Combine(library, junk + ".mp4"));
+        }
+    }
+
+    [Fact]
+    public async Task Video_with_gateway_optimises_every_frame_towards_an_uploaded_painting()
+    {
+        var clip = await TestClips.PanAsync(_folder, 48, 32);
+        var output = Path.Combine(_folder, "optimised.mp4");
+
+        var exit = await CliApp.Build().Parse(
+            ["video", clip, "--gateway", server.Host.Address.ToString(), "--api-key", GatewayServer.ApiKey, "--method", "optimize",
+             "--style", SampleImages.Style("starry_night"), "--iterations", "4", "--duration", "0.5", "-o", output]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        var result = await TestClips.ProbeAsync(output);
+        Assert.Equal((6L, 48, 32, "aac"), (result.Frames, result.Width, result.Height, result.AudioCodec));
+        var content = await TestClips.FirstFrameAsync(clip, _folder, "content");
+        var painted = await TestClips.FirstFrameAsync(output, _folder, "painted");
+        var psnr = StylisationQuality.Psnr(content, painted);
+        Assert.True(psnr < 25, $"the first frame is {psnr:F1} dB from the content: not optimised towards the painting");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(WorkDirectory));
+    }
+
+    [Theory]
+    [InlineData("optimize-with-model", "model")]
+    [InlineData("optimize-blend", "temporal")]
+    [InlineData("optimize-two-regions", "regions")]
+    [InlineData("optimize-zero-weight", "temporal_weight")]
+    [InlineData("optimize-iterations", "iterations")]
+    [InlineData("model-ruder", "temporal")]
+    [InlineData("model-iterations", "iterations")]
+    public async Task Options_of_the_other_method_are_refused_before_the_upload(string kind, string field)
+    {
+        var header = Header();
+        if (kind.StartsWith("optimize", StringComparison.Ordinal))
+        {
+            header.Method = RenderMethod.Optimize;
+            header.Model = kind == "optimize-with-model" ? GatewayFixtures.Multi : "";
+        }
+
+        switch (kind)
+        {
+            case "optimize-blend":
+                header.Temporal = VideoTemporal.Blend;
+                break;
+            case "optimize-two-regions":
+                header.Regions.Add(header.Regions[0].Clone());
+                break;
+            case "optimize-zero-weight":
+                header.TemporalWeight = 0;
+                break;
+            case "optimize-iterations":
+                header.Iterations = VideoPlanner.MaxIterations + 1;
+                break;
+            case "model-ruder":
+                header.Temporal = VideoTemporal.Ruder;
+                break;
+            case "model-iterations":
+                header.Iterations = 50;
+                break;
+        }
+
+        await AssertRefusedAsync(header, field);
+    }
+
     [Theory]
     [InlineData("text", "is not a video")]
     [InlineData("still", "still image")]
