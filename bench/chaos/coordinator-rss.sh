@@ -27,7 +27,8 @@ trap cleanup EXIT
 
 # 4:3 at the asked size (100 MP: 11547×8660), from a bundled photo.
 width=$(python3 -c "import math; print(int(math.sqrt($mp * 1e6 * 4 / 3)))"); height=$((width * 3 / 4))
-ffmpeg -loglevel error -i "$root/samples/content/garden.jpg" -vf "scale=$width:$height" -q:v 3 "$work/big.jpg"
+ffmpeg -loglevel error -i "$root/samples/content/garden.jpg" -vf "scale=$width:$height" -q:v 3 "$work/big.jpg" ||
+  { echo "ffmpeg could not write a ${width}×${height} JPEG (its encoder refuses pictures of 268 MP and more)" >&2; exit 2; }
 
 redis_port=$(free_port); gateway_port=$(free_port); cluster="rss-$$"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work/redis" > "$work/redis.log" 2>&1 &
