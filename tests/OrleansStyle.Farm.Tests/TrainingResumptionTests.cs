@@ -17,17 +17,12 @@ public sealed class TrainingResumptionTests
             [FarmCluster.NoDevices, FarmCluster.Devices("cpu"), FarmCluster.Devices("cpu")],
             training: t =>
             {
-                t.ContentDirectory = Path.Combine(SampleImages.Directory, "content");
-                t.StepsPerSlice = 1;
+                OnSamples(t);
                 t.CheckpointEvery = 2;
-                t.ReportInterval = TimeSpan.FromMilliseconds(50);
             });
         await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 2);
         var model = $"resumed-{Guid.NewGuid():N}";
-        var spec = new TrainingSpec(model, TrainingKind.Multi, [new TrainingStyle("starry", FarmFixtures.Painting("starry_night", 64))], 16)
-        {
-            Size = 32, Batch = 1, Width = 8, StyleSize = 32, Overwrite = true,
-        };
+        var spec = TinySpec(model, steps: 16);
         var job = farm.Grains.GetGrain<ITrainingJobGrain>(RenderHelpers.NewId("train"));
         var started = await job.Start(spec);
         var seen = new ConcurrentQueue<TrainingStatus>();
@@ -70,18 +65,10 @@ public sealed class TrainingResumptionTests
         await using var farm = await FarmCluster.StartAsync(
             [FarmCluster.NoDevices, FarmCluster.NoDevices, FarmCluster.Devices("cpu")],
             redis: redis.ConnectionString,
-            training: t =>
-            {
-                t.ContentDirectory = Path.Combine(SampleImages.Directory, "content");
-                t.StepsPerSlice = 1;
-                t.ReportInterval = TimeSpan.FromMilliseconds(50);
-            });
+            training: OnSamples);
         await PlacementTests.WaitForWorkers(CoordinatorTests.Directory(farm), 1);
         var model = $"coordinator-lost-{Guid.NewGuid():N}";
-        var spec = new TrainingSpec(model, TrainingKind.Multi, [new TrainingStyle("starry", FarmFixtures.Painting("starry_night", 64))], 40)
-        {
-            Size = 32, Batch = 1, Width = 8, StyleSize = 32, Overwrite = true,
-        };
+        var spec = TinySpec(model, steps: 40);
         var id = RenderHelpers.NewId("train");
         var doomed = farm.Cluster.Silos[1];
 
@@ -102,4 +89,19 @@ public sealed class TrainingResumptionTests
         Assert.True(File.Exists(Path.Combine(FarmFixtures.ModelDirectory, model + ".safetensors")));
         File.Delete(Path.Combine(FarmFixtures.ModelDirectory, model + ".safetensors"));
     }
+
+    /// <summary>Trains on the bundled sample photos, one step per slice, progress every 50 ms.</summary>
+    private static void OnSamples(FarmTrainingOptions training)
+    {
+        training.ContentDirectory = Path.Combine(SampleImages.Directory, "content");
+        training.StepsPerSlice = 1;
+        training.ReportInterval = TimeSpan.FromMilliseconds(50);
+    }
+
+    /// <summary>A multi-style network small enough to train a few steps in seconds on a CPU.</summary>
+    private static TrainingSpec TinySpec(string model, int steps) =>
+        new(model, TrainingKind.Multi, [new TrainingStyle("starry", FarmFixtures.Painting("starry_night", 64))], steps)
+        {
+            Size = 32, Batch = 1, Width = 8, StyleSize = 32, Overwrite = true,
+        };
 }
